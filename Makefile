@@ -1,0 +1,56 @@
+# The two commands: `make run` and `make test`. Both create .venv and install what they need.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PY     := $(BIN)/python
+PORT   ?= 8000
+export PORT
+
+.DEFAULT_GOAL := help
+.PHONY: help install run test e2e lint format messages bench clean
+
+help:
+	@echo "make run    - install, migrate, load the demo portfolio, start web + worker + beat"
+	@echo "make test   - install and run the whole test suite"
+	@echo "make lint   - ruff check and format check"
+	@echo "make format - ruff format and fix"
+	@echo "make messages - refresh and compile the Chinese catalogue"
+
+$(BIN)/.installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(BIN)/.installed node_modules/.installed
+
+run: install
+	mkdir -p var
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	@echo ""
+	@echo "JV Portal: http://127.0.0.1:$(PORT)/   (admin: http://127.0.0.1:$(PORT)/admin/)"
+	@echo "Starting the web server, a Celery worker and beat; Ctrl-C stops all of them."
+	$(BIN)/honcho start --procfile Procfile.dev --port $(PORT)
+
+test: install
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+messages: install
+	$(PY) manage.py makemessages --locale zh_Hans --no-obsolete --ignore "node_modules/*" --ignore "var/*" --ignore "tests/*" --ignore ".venv/*"
+	$(PY) manage.py compilemessages --locale zh_Hans --ignore "node_modules/*" --ignore ".venv/*"
+
+clean:
+	rm -rf $(VENV) node_modules var

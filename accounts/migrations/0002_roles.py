@@ -1,0 +1,20 @@
+"""Create the portal's role groups so every database has them."""
+
+from django.db import migrations
+
+ROLES = ("leadership", "hq_staff", "representative")
+
+
+def create_roles(apps, schema_editor):
+    group = apps.get_model("auth", "Group")
+    for name in ROLES:
+        group.objects.get_or_create(name=name)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("accounts", "0001_initial"),
+        ("auth", "0012_alter_user_first_name_max_length"),
+    ]
+
+    operations = [migrations.RunPython(create_roles, migrations.RunPython.noop)]

@@ -1,0 +1,45 @@
+"""Admin building blocks and the heartbeat list."""
+
+from django.contrib import admin
+from django.db import transaction
+from import_export.admin import ImportExportMixin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .forms import VersionedModelForm
+from .models import Heartbeat
+
+
+class VersionedAdmin(SimpleHistoryAdmin):
+    """Admin for a versioned row: a stale form is refused, and every save bumps the version."""
+
+    form = VersionedModelForm
+
+    def save_model(self, request, obj, form, change):
+        with transaction.atomic():
+            if change:
+                obj.version += 1
+            super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        """Inline rows are edits too: bump their version as the portal's services do."""
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            obj.delete()
+        for obj in instances:
+            if obj.pk and hasattr(obj, "version"):
+                obj.version += 1
+            obj.save()
+        formset.save_m2m()
+
+
+class VersionedImportExportAdmin(ImportExportMixin, VersionedAdmin):
+    """A versioned admin with XLSX/CSV import (preview, row errors, all or nothing) and export."""
+
+
+@admin.register(Heartbeat)
+class HeartbeatAdmin(admin.ModelAdmin):
+    list_display = ["name", "beat_at"]
+    readonly_fields = ["name", "beat_at"]
+
+    def has_add_permission(self, request):
+        return False

@@ -1,0 +1,55 @@
+"""Form building blocks: optimistic-locking version field and service data."""
+
+from django import forms
+
+from core.services import ConcurrentEditError
+
+
+class DateInput(forms.DateInput):
+    """A browser date picker."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class VersionedModelForm(forms.ModelForm):
+    """A model form that carries the row's version, so a stale edit is refused, not saved.
+
+    Used by the portal's forms and the admin's, so both refuse the same way.
+    """
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.fields["version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        submitted = cleaned.get("version")
+        if self.instance.pk and submitted is not None:
+            current = (
+                type(self.instance)._default_manager.filter(pk=self.instance.pk).values_list("version", flat=True).first()
+            )
+            if current is not None and current != submitted:
+                raise ConcurrentEditError()
+        return cleaned
+
+    @property
+    def expected_version(self) -> int | None:
+        return self.cleaned_data.get("version")
+
+    def service_data(self) -> dict:
+        """The cleaned values of the model fields this form edits."""
+        return {name: self.cleaned_data[name] for name in self._meta.fields if name in self.cleaned_data}
+
+
+def add_bootstrap_classes(form) -> None:
+    """Give a plain form's widgets Bootstrap 5 classes (filter forms are not rendered by crispy)."""
+    for field in form.fields.values():
+        widget = field.widget
+        css = "form-select form-select-sm" if isinstance(widget, forms.Select) else "form-control form-control-sm"
+        widget.attrs.setdefault("class", css)

@@ -1,0 +1,85 @@
+"""Building blocks every app may use: timestamps, optimistic locking, bilingual names."""
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+
+class TimeStampedModel(models.Model):
+    """Record when a row was created and last changed."""
+
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class FieldConstraintErrorsMixin:
+    """Report a constraint's violation on the field a person can fix.
+
+    Django reports a multi-field constraint as a form-wide error; ``constraint_error_fields`` maps
+    a constraint's ``violation_error_code`` to the field that should carry the message instead.
+    """
+
+    constraint_error_fields: dict[str, str] = {}
+
+    def validate_constraints(self, exclude=None):
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError as exc:
+            if not hasattr(exc, "error_dict"):
+                raise
+            errors = dict(exc.error_dict)
+            remaining = []
+            for error in errors.pop(NON_FIELD_ERRORS, []):
+                field = self.constraint_error_fields.get(error.code)
+                if field:
+                    errors.setdefault(field, []).append(error)
+                else:
+                    remaining.append(error)
+            if remaining:
+                errors[NON_FIELD_ERRORS] = remaining
+            raise ValidationError(errors) from exc
+
+
+class VersionedModel(FieldConstraintErrorsMixin, TimeStampedModel):
+    """A row edited by people: ``version`` grows on every save through a service.
+
+    Forms carry the version they were rendered with; a service refuses to save when the row has
+    moved on meanwhile (see ``core.services.versioned_update``), so nobody silently overwrites
+    another person's edit.
+    """
+
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class BilingualNameMixin:
+    """Show ``name_en`` when the active language is English and it is set, ``name`` otherwise."""
+
+    @property
+    def display_name(self) -> str:
+        if translation.get_language() == "en" and getattr(self, "name_en", ""):
+            return self.name_en
+        return self.name
+
+    def __str__(self) -> str:
+        return self.display_name
+
+
+class Heartbeat(models.Model):
+    """The last time a periodic process proved it was alive (beat and a worker, by name)."""
+
+    name = models.CharField(_("name"), max_length=64, unique=True)
+    beat_at = models.DateTimeField(_("last heartbeat"))
+
+    class Meta:
+        verbose_name = _("heartbeat")
+        verbose_name_plural = _("heartbeats")
+
+    def __str__(self) -> str:
+        return self.name

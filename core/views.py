@@ -1,0 +1,79 @@
+"""Mixins every portal view is built from, and the home page."""
+
+from django.conf import settings
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
+from django_filters.views import FilterView
+
+from core.forms import add_bootstrap_classes
+from core.roles import can_edit_registry
+
+
+def apply_validation_error(form, exc: ValidationError) -> None:
+    """Put a service's ValidationError on the form fields it names (form-wide otherwise)."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            target = field if field in form.fields and field != NON_FIELD_ERRORS else None
+            for error in errors:
+                form.add_error(target, error)
+    else:
+        form.add_error(None, exc)
+
+
+class RegistryEditorRequiredMixin(LoginRequiredMixin):
+    """Only HQ staff (and superusers) may change the registry; others get 403 after login."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not can_edit_registry(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ServiceFormMixin:
+    """``form_valid`` hands the cleaned form to ``perform`` (a service call) and redirects.
+
+    A ValidationError from the service lands on the form's fields and nothing is saved, because
+    each service runs in one transaction.
+    """
+
+    success_message = None
+
+    def perform(self, form):
+        raise NotImplementedError
+
+    def form_valid(self, form):
+        try:
+            self.object = self.perform(form)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+            return self.form_invalid(form)
+        if self.success_message:
+            from django.contrib import messages
+
+            messages.success(self.request, self.success_message)
+        return HttpResponseRedirect(self.get_success_url())
+
+
+class ScopedFilterView(LoginRequiredMixin, FilterView):
+    """A paginated list whose filter form knows the user (to scope its dropdowns)."""
+
+    def get_paginate_by(self, queryset):
+        return settings.PORTAL_PAGE_SIZE
+
+    def get_filterset(self, filterset_class):
+        filterset = super().get_filterset(filterset_class)
+        add_bootstrap_classes(filterset.form)
+        return filterset
+
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        kwargs["user"] = self.request.user
+        return kwargs
+
+
+class UserFormKwargsMixin:
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["user"] = self.request.user
+        return kwargs

@@ -1,0 +1,1 @@
+"""Development demands raised by the JVs: the models arrive with the demands issue."""

@@ -1,0 +1,37 @@
+"""The project's URL map: each app brings its own ``urls.py``."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from accounts.forms import PortalAuthenticationForm
+from ventures.views import HomeView
+
+admin.site.site_header = _("JV Portal administration")
+admin.site.site_title = _("JV Portal")
+admin.site.index_title = _("Administration")
+
+urlpatterns = [
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(authentication_form=PortalAuthenticationForm),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/password/",
+        auth_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "accounts/password/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("accounts/", include("accounts.urls")),
+    path("ventures/", include("ventures.urls")),
+    path("representatives/", include("representatives.urls")),
+    path("admin/", admin.site.urls),
+    path("", HomeView.as_view(), name="home"),
+]

@@ -1,0 +1,52 @@
+"""List filters for representatives."""
+
+import django_filters
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ventures.models import JointVenture
+
+from .choices import SeatRole
+from .models import Appointment, Representative
+
+
+class RepresentativeFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    jv = django_filters.ModelChoiceFilter(
+        label=_("Joint venture"), queryset=JointVenture.objects.none(), method="filter_jv"
+    )
+    role = django_filters.ChoiceFilter(label=_("Seat"), choices=SeatRole.choices, method="filter_role")
+    serving = django_filters.BooleanFilter(label=_("Serving now"), method="filter_serving")
+
+    class Meta:
+        model = Representative
+        fields = ["q", "jv", "role", "serving"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.filters["jv"].queryset = JointVenture.objects.visible_to(user).order_by("name")
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(name__icontains=value) | Q(name_en__icontains=value) | Q(position__icontains=value)
+        )
+
+    def filter_jv(self, queryset, name, value):
+        return queryset.filter(pk__in=Appointment.objects.active().filter(jv=value).values("representative_id"))
+
+    def filter_role(self, queryset, name, value):
+        return queryset.filter(
+            pk__in=Appointment.objects.active()
+            .visible_to(self.user)
+            .filter(role=value)
+            .values("representative_id")
+        )
+
+    def filter_serving(self, queryset, name, value):
+        serving = Appointment.objects.active(on=timezone.localdate()).values("representative_id")
+        return queryset.filter(pk__in=serving) if value else queryset.exclude(pk__in=serving)

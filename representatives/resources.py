@@ -1,0 +1,24 @@
+"""Bulk import and export of representatives from the admin."""
+
+from django.contrib.auth import get_user_model
+from import_export import fields, resources
+
+from ventures.models import Party
+from ventures.resources import LookupWidget, VersionBumpMixin
+
+from .models import Representative
+
+
+class RepresentativeResource(VersionBumpMixin, resources.ModelResource):
+    employer = fields.Field(attribute="employer", column_name="employer", widget=LookupWidget(Party, field="name"))
+    user = fields.Field(
+        attribute="user", column_name="username", widget=LookupWidget(get_user_model(), field="username")
+    )
+
+    class Meta:
+        model = Representative
+        fields = ("name", "name_en", "employer", "position", "phone", "email", "user", "notes")
+        import_id_fields = ("name",)
+        clean_model_instances = True
+        skip_unchanged = True
+        report_skipped = True

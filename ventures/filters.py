@@ -1,0 +1,90 @@
+"""List filters of the JV registry."""
+
+import django_filters
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from accounts.models import Department
+
+from .choices import Industry, PartyKind, VentureStatus
+from .models import JointVenture, Party, Shareholding
+
+
+class VentureFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=VentureStatus.choices)
+    industry = django_filters.ChoiceFilter(label=_("Industry"), choices=Industry.choices)
+    department = django_filters.ModelChoiceFilter(label=_("Department"), queryset=Department.objects.all())
+    partner_country = django_filters.ChoiceFilter(
+        label=_("Partner country"), method="filter_partner_country", choices=[]
+    )
+    ordering = django_filters.OrderingFilter(
+        label=_("Sort by"),
+        fields=(
+            ("name", "name"),
+            ("established_on", "established"),
+            ("registered_capital", "capital"),
+            ("group_stake", "stake"),
+            ("status", "status"),
+        ),
+        field_labels={
+            "name": _("Name"),
+            "established": _("Established"),
+            "capital": _("Registered capital"),
+            "stake": _("Group stake"),
+            "status": _("Status"),
+        },
+    )
+
+    class Meta:
+        model = JointVenture
+        fields = ["q", "status", "industry", "department", "partner_country"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Offer only countries of partners the user can see, so the list itself reveals nothing.
+        codes = (
+            Party.objects.visible_to(user)
+            .filter(kind=PartyKind.FOREIGN)
+            .values_list("country", flat=True)
+            .distinct()
+        )
+        self.filters["partner_country"].extra["choices"] = sorted(
+            ((code, countries.name(code)) for code in set(codes) if code), key=lambda c: c[1]
+        )
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        partner = Shareholding.objects.filter(jv=OuterRef("pk")).filter(
+            Q(party__name__icontains=value) | Q(party__name_en__icontains=value)
+        )
+        return queryset.filter(
+            Q(name__icontains=value)
+            | Q(name_en__icontains=value)
+            | Q(uscc__icontains=value)
+            | Exists(partner)
+        )
+
+    def filter_partner_country(self, queryset, name, value):
+        holdings = Shareholding.objects.filter(
+            jv=OuterRef("pk"), party__kind=PartyKind.FOREIGN, party__country=value
+        )
+        return queryset.filter(Exists(holdings))
+
+
+class PartyFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=PartyKind.choices)
+
+    class Meta:
+        model = Party
+        fields = ["q", "kind"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(name__icontains=value) | Q(name_en__icontains=value))

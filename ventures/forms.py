@@ -1,0 +1,93 @@
+"""Forms of the JV registry; every dropdown is scoped to what the user may see."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from core.forms import DateInput, VersionedModelForm
+from core.roles import Role
+
+from .choices import ReservedMatter
+from .models import AnnualIndicators, JointVenture, Party, Shareholding
+from .validators import normalize_uscc
+
+
+class PartyForm(VersionedModelForm):
+    class Meta:
+        model = Party
+        fields = ["name", "name_en", "kind", "country", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+
+class JointVentureForm(VersionedModelForm):
+    reserved_matters = forms.MultipleChoiceField(
+        label=_("Reserved matters"),
+        choices=ReservedMatter.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Kinds of decision on which the representatives need HQ's voting instruction."),
+    )
+
+    class Meta:
+        model = JointVenture
+        fields = [
+            "name",
+            "name_en",
+            "uscc",
+            "established_on",
+            "status",
+            "industry",
+            "strategic_tier",
+            "district",
+            "registered_capital",
+            "currency",
+            "headcount",
+            "department",
+            "liaison",
+            "main_products",
+            "reserved_matters",
+            "notes",
+        ]
+        widgets = {
+            "established_on": DateInput(),
+            "main_products": forms.Textarea(attrs={"rows": 2}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["liaison"].queryset = get_user_model().objects.filter(
+            groups__name=Role.HQ_STAFF, is_active=True
+        ).order_by("username")
+
+    def clean_uscc(self):
+        return normalize_uscc(self.cleaned_data["uscc"])
+
+
+class ShareholdingForm(VersionedModelForm):
+    class Meta:
+        model = Shareholding
+        fields = ["party", "percentage", "subscribed_capital", "notes"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["party"].queryset = Party.objects.visible_to(user).order_by("kind", "name")
+
+
+class AnnualIndicatorsForm(VersionedModelForm):
+    class Meta:
+        model = AnnualIndicators
+        fields = [
+            "year",
+            "revenue",
+            "net_profit",
+            "tax_paid",
+            "dividends_declared",
+            "dividends_received",
+            "new_investment",
+            "headcount",
+        ]
+        help_texts = {name: _("In ten thousand yuan.") for name in AnnualIndicators.AMOUNT_FIELDS}
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
