@@ -39,8 +39,12 @@ def _user(username, **fields):
 def seed(ctx: dict) -> None:
     departments = {}
     for code, name, name_en in DEPARTMENTS:
-        departments[code], _ = Department.objects.get_or_create(code=code, defaults={"name": name, "name_en": name_en})
-    admin = _user("admin", display_name="系统管理员", is_staff=True, is_superuser=True, email="admin@example.com")
+        departments[code], _ = Department.objects.get_or_create(
+            code=code, defaults={"name": name, "name_en": name_en}
+        )
+    admin = _user(
+        "admin", display_name="系统管理员", is_staff=True, is_superuser=True, email="admin@example.com"
+    )
     ctx["logins"].append(("admin", "Django admin (superuser)"))
     users = {"admin": admin}
     for username, display_name, role, dept, listed in USERS:

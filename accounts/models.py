@@ -44,7 +44,10 @@ class User(AbstractUser):
         related_name="members",
     )
     language = models.CharField(
-        _("language"), max_length=10, choices=settings.LANGUAGES, blank=True,
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
         help_text=_("The portal's language for this user; empty follows the browser."),
     )
     phone = models.CharField(_("phone"), max_length=32, blank=True)

@@ -32,7 +32,10 @@ class VersionedModelForm(forms.ModelForm):
         submitted = cleaned.get("version")
         if self.instance.pk and submitted is not None:
             current = (
-                type(self.instance)._default_manager.filter(pk=self.instance.pk).values_list("version", flat=True).first()
+                type(self.instance)
+                ._default_manager.filter(pk=self.instance.pk)
+                .values_list("version", flat=True)
+                .first()
             )
             if current is not None and current != submitted:
                 raise ConcurrentEditError()
@@ -51,5 +54,9 @@ def add_bootstrap_classes(form) -> None:
     """Give a plain form's widgets Bootstrap 5 classes (filter forms are not rendered by crispy)."""
     for field in form.fields.values():
         widget = field.widget
-        css = "form-select form-select-sm" if isinstance(widget, forms.Select) else "form-control form-control-sm"
+        css = (
+            "form-select form-select-sm"
+            if isinstance(widget, forms.Select)
+            else "form-control form-control-sm"
+        )
         widget.attrs.setdefault("class", css)

@@ -105,7 +105,12 @@ def history_entries(*querysets, limit: int = 30) -> list[HistoryEntry]:
         label_fields = getattr(model, "HISTORY_LABEL_FIELDS", None)
         if label_fields:
             label = " · ".join(
-                _display(record, model._meta.get_field(name), getattr(record, model._meta.get_field(name).attname), fk_labels)
+                _display(
+                    record,
+                    model._meta.get_field(name),
+                    getattr(record, model._meta.get_field(name).attname),
+                    fk_labels,
+                )
                 for name in label_fields
             )
         else:

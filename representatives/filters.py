@@ -37,7 +37,9 @@ class RepresentativeFilter(django_filters.FilterSet):
         )
 
     def filter_jv(self, queryset, name, value):
-        return queryset.filter(pk__in=Appointment.objects.active().filter(jv=value).values("representative_id"))
+        return queryset.filter(
+            pk__in=Appointment.objects.active().filter(jv=value).values("representative_id")
+        )
 
     def filter_role(self, queryset, name, value):
         return queryset.filter(

@@ -24,7 +24,9 @@ class RepresentativeForm(VersionedModelForm):
         free = Q(representative_profile__isnull=True)
         if self.instance.pk and self.instance.user_id:
             free |= Q(pk=self.instance.user_id)
-        self.fields["user"].queryset = get_user_model().objects.filter(free, is_active=True).order_by("username")
+        self.fields["user"].queryset = (
+            get_user_model().objects.filter(free, is_active=True).order_by("username")
+        )
 
 
 class AppointmentForm(VersionedModelForm):

@@ -99,7 +99,10 @@ class Appointment(VersionedModel):
     """A representative's seat in one JV, from ``start_date`` until ``end_date`` (open if empty)."""
 
     representative = models.ForeignKey(
-        Representative, verbose_name=_("representative"), on_delete=models.PROTECT, related_name="appointments"
+        Representative,
+        verbose_name=_("representative"),
+        on_delete=models.PROTECT,
+        related_name="appointments",
     )
     jv = models.ForeignKey(
         JointVenture, verbose_name=_("joint venture"), on_delete=models.PROTECT, related_name="appointments"

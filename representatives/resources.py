@@ -10,7 +10,9 @@ from .models import Representative
 
 
 class RepresentativeResource(VersionBumpMixin, resources.ModelResource):
-    employer = fields.Field(attribute="employer", column_name="employer", widget=LookupWidget(Party, field="name"))
+    employer = fields.Field(
+        attribute="employer", column_name="employer", widget=LookupWidget(Party, field="name")
+    )
     user = fields.Field(
         attribute="user", column_name="username", widget=LookupWidget(get_user_model(), field="username")
     )

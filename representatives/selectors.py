@@ -17,12 +17,7 @@ def representative_list(*, user) -> QuerySet[Representative]:
     active = Q(appointments__start_date__lte=today) & (
         Q(appointments__end_date__isnull=True) | Q(appointments__end_date__gte=today)
     )
-    seats = (
-        Appointment.objects.active()
-        .filter(jv__in=visible_jvs)
-        .select_related("jv")
-        .order_by("jv__name")
-    )
+    seats = Appointment.objects.active().filter(jv__in=visible_jvs).select_related("jv").order_by("jv__name")
     return (
         Representative.objects.visible_to(user)
         .select_related("employer", "user")

@@ -47,5 +47,9 @@ def appointment_update(
 ) -> Appointment:
     with transaction.atomic():
         if "jv" in data and data["jv"].pk != appointment.jv_id:
-            raise ValidationError({"jv": _("An appointment cannot move to another joint venture; end it and add a new one.")})
-        return versioned_update(instance=appointment, actor=actor, data=data, expected_version=expected_version)
+            raise ValidationError(
+                {"jv": _("An appointment cannot move to another joint venture; end it and add a new one.")}
+            )
+        return versioned_update(
+            instance=appointment, actor=actor, data=data, expected_version=expected_version
+        )

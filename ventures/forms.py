@@ -56,9 +56,9 @@ class JointVentureForm(VersionedModelForm):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["liaison"].queryset = get_user_model().objects.filter(
-            groups__name=Role.HQ_STAFF, is_active=True
-        ).order_by("username")
+        self.fields["liaison"].queryset = (
+            get_user_model().objects.filter(groups__name=Role.HQ_STAFF, is_active=True).order_by("username")
+        )
 
     def clean_uscc(self):
         return normalize_uscc(self.cleaned_data["uscc"])

@@ -184,9 +184,7 @@ class JointVenture(BilingualNameMixin, VersionedModel):
 
 def _amount(verbose_name, *, signed=False, **kwargs):
     validators = [] if signed else [MinValueValidator(ZERO)]
-    return models.DecimalField(
-        verbose_name, max_digits=16, decimal_places=2, validators=validators, **kwargs
-    )
+    return models.DecimalField(verbose_name, max_digits=16, decimal_places=2, validators=validators, **kwargs)
 
 
 class Shareholding(VersionedModel):
@@ -259,7 +257,10 @@ class Shareholding(VersionedModel):
                             "at most %(free)s%% is still free."
                         ),
                         code="total_over_100",
-                        params={"total": total.normalize(), "free": (HUNDRED - total + self.percentage).normalize()},
+                        params={
+                            "total": total.normalize(),
+                            "free": (HUNDRED - total + self.percentage).normalize(),
+                        },
                     )
                 }
             )

@@ -90,12 +90,8 @@ class JointVentureResource(VersionBumpMixin, resources.ModelResource):
 
 
 class ShareholdingResource(VersionBumpMixin, resources.ModelResource):
-    jv = fields.Field(
-        attribute="jv", column_name="jv_uscc", widget=LookupWidget(JointVenture, field="uscc")
-    )
-    party = fields.Field(
-        attribute="party", column_name="party", widget=LookupWidget(Party, field="name")
-    )
+    jv = fields.Field(attribute="jv", column_name="jv_uscc", widget=LookupWidget(JointVenture, field="uscc"))
+    party = fields.Field(attribute="party", column_name="party", widget=LookupWidget(Party, field="name"))
 
     class Meta:
         model = Shareholding

@@ -38,7 +38,9 @@ def venture_list(*, user) -> QuerySet[JointVenture]:
 
 def venture_get(*, user, pk) -> JointVenture:
     """One JV the user may see, or 404."""
-    return get_object_or_404(JointVenture.objects.visible_to(user).select_related("department", "liaison"), pk=pk)
+    return get_object_or_404(
+        JointVenture.objects.visible_to(user).select_related("department", "liaison"), pk=pk
+    )
 
 
 def venture_detail_context(*, venture: JointVenture, user) -> dict:
@@ -110,9 +112,12 @@ def portfolio_summary(*, user) -> dict:
     """Figures for the home page over the JVs the user may see."""
     ventures = JointVenture.objects.visible_to(user)
     by_status = dict(ventures.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
-    latest_year = AnnualIndicators.objects.filter(jv__in=ventures.values("pk")).order_by("-year").values_list(
-        "year", flat=True
-    ).first()
+    latest_year = (
+        AnnualIndicators.objects.filter(jv__in=ventures.values("pk"))
+        .order_by("-year")
+        .values_list("year", flat=True)
+        .first()
+    )
     totals = {}
     if latest_year:
         totals = AnnualIndicators.objects.filter(jv__in=ventures.values("pk"), year=latest_year).aggregate(

@@ -66,7 +66,9 @@ def indicators_update(
     *, indicators: AnnualIndicators, actor, data: dict, expected_version: int | None = None
 ) -> AnnualIndicators:
     with transaction.atomic():
-        return versioned_update(instance=indicators, actor=actor, data=data, expected_version=expected_version)
+        return versioned_update(
+            instance=indicators, actor=actor, data=data, expected_version=expected_version
+        )
 
 
 def indicators_delete(*, indicators: AnnualIndicators, actor) -> None:

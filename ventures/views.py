@@ -138,7 +138,9 @@ class ShareholdingCreateView(VentureChildMixin, ServiceFormMixin, CreateView):
     success_message = _("The shareholding was added.")
 
     def perform(self, form):
-        return services.shareholding_create(venture=self.venture, actor=self.request.user, data=form.service_data())
+        return services.shareholding_create(
+            venture=self.venture, actor=self.request.user, data=form.service_data()
+        )
 
 
 class ShareholdingUpdateView(VentureChildMixin, ServiceFormMixin, UpdateView):
@@ -176,7 +178,9 @@ class IndicatorsCreateView(VentureChildMixin, ServiceFormMixin, CreateView):
     success_message = _("The indicators were added.")
 
     def perform(self, form):
-        return services.indicators_create(venture=self.venture, actor=self.request.user, data=form.service_data())
+        return services.indicators_create(
+            venture=self.venture, actor=self.request.user, data=form.service_data()
+        )
 
 
 class IndicatorsUpdateView(VentureChildMixin, ServiceFormMixin, UpdateView):

@@ -25,6 +25,9 @@ class Command(BaseCommand):
                     continue
                 module.seed(ctx)
         if not quiet:
-            self.stdout.write(self.style.SUCCESS("Demo portfolio ready. Demo logins (password for all: %s):" % ctx.get("password", "")))
+            password = ctx.get("password", "")
+            self.stdout.write(
+                self.style.SUCCESS(f"Demo portfolio ready. Demo logins (password for all: {password}):")
+            )
             for username, role in ctx["logins"]:
                 self.stdout.write(f"  {username:<10} {role}")
