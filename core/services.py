@@ -47,3 +47,12 @@ def versioned_update(*, instance: models.Model, actor, data: dict, expected_vers
     field_names = [type(instance)._meta.get_field(name).name for name in data]
     save_with_history(instance=locked, actor=actor, update_fields=[*field_names, "version", "updated_at"])
     return locked
+
+
+def heartbeat_record(*, name: str) -> None:
+    """Record that the periodic process ``name`` is alive now."""
+    from django.utils import timezone
+
+    from .models import Heartbeat
+
+    Heartbeat.objects.update_or_create(name=name, defaults={"beat_at": timezone.now()})

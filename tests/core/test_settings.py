@@ -1,0 +1,79 @@
+"""Configuration from the environment: embedded defaults, production refusals, deploy checks."""
+
+import json
+import os
+import subprocess
+import sys
+
+from django.conf import settings
+
+PROBE = """
+import json, django
+from django.conf import settings
+django.setup()
+from django.db import connection
+from jvportal.celery import app
+out = {"engine": settings.DATABASES["default"]["ENGINE"], "broker": app.conf.broker_url,
+       "cache": settings.CACHES["default"]["BACKEND"]}
+if connection.vendor == "sqlite":
+    with connection.cursor() as c:
+        c.execute("PRAGMA journal_mode")
+        out["journal_mode"] = c.fetchone()[0]
+    out["transaction_mode"] = settings.DATABASES["default"]["OPTIONS"]["transaction_mode"]
+print(json.dumps(out))
+"""
+
+
+def _run(code_or_args, env_overrides, settings_module="jvportal.settings.local"):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL"))}
+    env.update({"DJANGO_SETTINGS_MODULE": settings_module, **env_overrides})
+    args = [sys.executable, "-c", code_or_args] if isinstance(code_or_args, str) else [sys.executable, *code_or_args]
+    return subprocess.run(args, cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=60)
+
+
+def test_defaults_need_no_server(tmp_path):
+    """With nothing set: SQLite in WAL mode with immediate transactions, a filesystem broker."""
+    result = _run(PROBE, {"DATABASE_URL": f"sqlite:///{tmp_path / 'probe.sqlite3'}"})
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout.strip().splitlines()[-1])
+    assert out["engine"] == "django.db.backends.sqlite3"
+    assert out["journal_mode"] == "wal"
+    assert out["transaction_mode"] == "IMMEDIATE"
+    assert out["broker"].startswith("filesystem://")
+    assert out["cache"].endswith("LocMemCache")
+
+
+def test_redis_url_switches_broker_and_cache(tmp_path):
+    result = _run(
+        PROBE,
+        {"DATABASE_URL": f"sqlite:///{tmp_path / 'probe.sqlite3'}", "REDIS_URL": "redis://127.0.0.1:6379/3"},
+    )
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout.strip().splitlines()[-1])
+    assert out["broker"] == "redis://127.0.0.1:6379/3"
+    assert out["cache"].endswith("RedisCache")
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = _run(["manage.py", "check"], {"DJANGO_ALLOWED_HOSTS": "jv.example.com"}, "jvportal.settings.production")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_to_start_without_allowed_hosts():
+    result = _run(["manage.py", "check"], {"DJANGO_SECRET_KEY": "x" * 60}, "jvportal.settings.production")
+    assert result.returncode != 0
+    assert "DJANGO_ALLOWED_HOSTS" in result.stderr
+
+
+def test_production_passes_the_deploy_check(tmp_path):
+    result = _run(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        {
+            "DJANGO_SECRET_KEY": "k3y-" + "a9F!x2#Lq" * 7,
+            "DJANGO_ALLOWED_HOSTS": "jv.example.com",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'probe.sqlite3'}",
+        },
+        "jvportal.settings.production",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

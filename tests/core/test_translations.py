@@ -1,0 +1,67 @@
+"""Every user-facing string has a Chinese translation, and the compiled catalogue matches it."""
+
+import os
+import shutil
+import subprocess
+
+import polib
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.test import override_settings
+from django.utils import translation
+
+PO = settings.BASE_DIR / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
+MO = PO.with_suffix(".mo")
+IGNORE = ["node_modules/*", "var/*", "tests/*", ".venv/*", "tools/*", "screenshots/*"]
+
+
+def _need_gettext():
+    if shutil.which("xgettext") and shutil.which("msgmerge"):
+        return
+    if os.environ.get("CI"):
+        pytest.fail("GNU gettext (xgettext, msgmerge) is needed to check the catalogue")
+    pytest.skip("GNU gettext is not installed")
+
+
+def test_every_string_in_the_code_has_a_chinese_translation(tmp_path, monkeypatch):
+    """Extract the strings afresh, merge into a copy of the catalogue: nothing may be missing."""
+    _need_gettext()
+    target = tmp_path / "zh_Hans" / "LC_MESSAGES"
+    target.mkdir(parents=True)
+    shutil.copy(PO, target / "django.po")
+    monkeypatch.chdir(settings.BASE_DIR)
+    with override_settings(LOCALE_PATHS=[tmp_path]):
+        call_command("makemessages", locale=["zh_Hans"], ignore_patterns=IGNORE, verbosity=0, no_obsolete=True)
+    merged = polib.pofile(str(target / "django.po"))
+    missing = [e.msgid for e in merged.untranslated_entries()]
+    fuzzy = [e.msgid for e in merged.fuzzy_entries()]
+    assert not missing, f"strings without a Chinese translation (run `make messages`): {missing[:20]}"
+    assert not fuzzy, f"fuzzy (unchecked) translations: {fuzzy[:20]}"
+
+
+def test_compiled_catalogue_matches_the_po_file():
+    source = polib.pofile(str(PO))
+    compiled = {(e.msgctxt, e.msgid): (e.msgstr, e.msgstr_plural) for e in polib.mofile(str(MO))}
+    stale = [
+        e.msgid
+        for e in source.translated_entries()
+        if compiled.get((e.msgctxt, e.msgid), (None, None))[0 if not e.msgid_plural else 1]
+        != (e.msgstr if not e.msgid_plural else e.msgstr_plural)
+    ]
+    assert not stale, f"django.mo is out of date (run `make messages`): {stale[:10]}"
+
+
+def test_placeholders_survive_translation():
+    if not shutil.which("msgfmt"):
+        pytest.skip("msgfmt is not installed")
+    result = subprocess.run(
+        ["msgfmt", "--check-format", "-o", os.devnull, str(PO)], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_the_portal_speaks_chinese():
+    with translation.override("zh-hans"):
+        assert translation.gettext("Joint ventures") != "Joint ventures"
+        assert translation.gettext("Log in") != "Log in"
