@@ -56,7 +56,17 @@ class ServiceFormMixin:
 
 
 class ScopedFilterView(LoginRequiredMixin, FilterView):
-    """A paginated list whose filter form knows the user (to scope its dropdowns)."""
+    """A paginated list whose filter form knows the user (to scope its dropdowns).
+
+    An htmx request from the filter form gets only the results (``partial_template_name``).
+    """
+
+    partial_template_name: str | None = None
+
+    def get_template_names(self):
+        if self.partial_template_name and getattr(self.request, "htmx", False):
+            return [self.partial_template_name]
+        return super().get_template_names()
 
     def get_paginate_by(self, queryset):
         return settings.PORTAL_PAGE_SIZE

@@ -18,6 +18,7 @@ class RepresentativeListView(ScopedFilterView):
     model = Representative
     filterset_class = RepresentativeFilter
     template_name = "representatives/representative_list.html"
+    partial_template_name = "representatives/includes/representative_table.html"
 
     def get_queryset(self):
         return selectors.representative_list(user=self.request.user).order_by("name")

@@ -83,6 +83,9 @@ class PartyFilter(django_filters.FilterSet):
         model = Party
         fields = ["q", "kind"]
 
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
     def search(self, queryset, name, value):
         value = value.strip()
         if not value:

@@ -34,6 +34,7 @@ class VentureListView(ScopedFilterView):
     model = JointVenture
     filterset_class = VentureFilter
     template_name = "ventures/jointventure_list.html"
+    partial_template_name = "ventures/includes/jointventure_table.html"
 
     def get_queryset(self):
         return selectors.venture_list(user=self.request.user).order_by("name")
@@ -217,6 +218,7 @@ class PartyListView(ScopedFilterView):
     model = Party
     filterset_class = PartyFilter
     template_name = "ventures/party_list.html"
+    partial_template_name = "ventures/includes/party_table.html"
 
     def get_queryset(self):
         return selectors.party_list(user=self.request.user).order_by("kind", "name")

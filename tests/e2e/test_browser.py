@@ -62,7 +62,9 @@ def test_hq_edits_a_venture_and_cannot_exceed_100_percent(login):
     expect(page.get_by_test_id("group-stake")).to_have_text("40%")
 
     # Edit the English name; the change shows in the History section.
-    page.get_by_role("link", name="Edit", exact=True).first.click()
+    # The page's own Edit button, in its heading (the shareholder rows have Edit links too).
+    heading = page.locator("main > div").filter(has=page.get_by_test_id("venture-name"))
+    heading.get_by_role("link", name="Edit").click()
     expect(page).to_have_url(re.compile(r"/ventures/\d+/edit/$"))
     new_name = "Otis Elevator (Tianjin) Co., Ltd. [e2e]"
     expect(page.locator("input[name=name_en]")).to_have_value(otis_en)
