@@ -14,10 +14,20 @@ from .models import Appointment, Representative
 class RepresentativeFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     jv = django_filters.ModelChoiceFilter(
-        label=_("Joint venture"), queryset=JointVenture.objects.none(), method="filter_jv"
+        label=_("Joint venture"),
+        queryset=JointVenture.objects.none(),
+        method="filter_jv",
+        empty_label=_("All"),
     )
-    role = django_filters.ChoiceFilter(label=_("Seat"), choices=SeatRole.choices, method="filter_role")
-    serving = django_filters.BooleanFilter(label=_("Serving now"), method="filter_serving")
+    role = django_filters.ChoiceFilter(
+        label=_("Seat"), choices=SeatRole.choices, method="filter_role", empty_label=_("All")
+    )
+    serving = django_filters.ChoiceFilter(
+        label=_("Serving now"),
+        choices=[("yes", _("Serving")), ("no", _("Not serving"))],
+        empty_label=_("All"),
+        method="filter_serving",
+    )
 
     class Meta:
         model = Representative
@@ -51,4 +61,4 @@ class RepresentativeFilter(django_filters.FilterSet):
 
     def filter_serving(self, queryset, name, value):
         serving = Appointment.objects.active(on=timezone.localdate()).values("representative_id")
-        return queryset.filter(pk__in=serving) if value else queryset.exclude(pk__in=serving)
+        return queryset.filter(pk__in=serving) if value == "yes" else queryset.exclude(pk__in=serving)

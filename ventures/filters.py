@@ -13,14 +13,21 @@ from .models import JointVenture, Party, Shareholding
 
 class VentureFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=VentureStatus.choices)
-    industry = django_filters.ChoiceFilter(label=_("Industry"), choices=Industry.choices)
-    department = django_filters.ModelChoiceFilter(label=_("Department"), queryset=Department.objects.all())
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=VentureStatus.choices, empty_label=_("All")
+    )
+    industry = django_filters.ChoiceFilter(
+        label=_("Industry"), choices=Industry.choices, empty_label=_("All")
+    )
+    department = django_filters.ModelChoiceFilter(
+        label=_("Department"), queryset=Department.objects.all(), empty_label=_("All")
+    )
     partner_country = django_filters.ChoiceFilter(
-        label=_("Partner country"), method="filter_partner_country", choices=[]
+        label=_("Partner country"), method="filter_partner_country", choices=[], empty_label=_("All")
     )
     ordering = django_filters.OrderingFilter(
         label=_("Sort by"),
+        empty_label=_("Name"),
         fields=(
             ("name", "name"),
             ("established_on", "established"),
@@ -77,7 +84,7 @@ class VentureFilter(django_filters.FilterSet):
 
 class PartyFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
-    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=PartyKind.choices)
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=PartyKind.choices, empty_label=_("All"))
 
     class Meta:
         model = Party

@@ -27,7 +27,11 @@ print(json.dumps(out))
 def _run(code_or_args, env_overrides, settings_module="jvportal.settings.local"):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL"))}
     env.update({"DJANGO_SETTINGS_MODULE": settings_module, **env_overrides})
-    args = [sys.executable, "-c", code_or_args] if isinstance(code_or_args, str) else [sys.executable, *code_or_args]
+    args = (
+        [sys.executable, "-c", code_or_args]
+        if isinstance(code_or_args, str)
+        else [sys.executable, *code_or_args]
+    )
     return subprocess.run(args, cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=60)
 
 
@@ -55,7 +59,9 @@ def test_redis_url_switches_broker_and_cache(tmp_path):
 
 
 def test_production_refuses_to_start_without_a_secret_key():
-    result = _run(["manage.py", "check"], {"DJANGO_ALLOWED_HOSTS": "jv.example.com"}, "jvportal.settings.production")
+    result = _run(
+        ["manage.py", "check"], {"DJANGO_ALLOWED_HOSTS": "jv.example.com"}, "jvportal.settings.production"
+    )
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
 

@@ -32,7 +32,9 @@ def test_every_string_in_the_code_has_a_chinese_translation(tmp_path, monkeypatc
     shutil.copy(PO, target / "django.po")
     monkeypatch.chdir(settings.BASE_DIR)
     with override_settings(LOCALE_PATHS=[tmp_path]):
-        call_command("makemessages", locale=["zh_Hans"], ignore_patterns=IGNORE, verbosity=0, no_obsolete=True)
+        call_command(
+            "makemessages", locale=["zh_Hans"], ignore_patterns=IGNORE, verbosity=0, no_obsolete=True
+        )
     merged = polib.pofile(str(target / "django.po"))
     missing = [e.msgid for e in merged.untranslated_entries()]
     fuzzy = [e.msgid for e in merged.fuzzy_entries()]
