@@ -38,8 +38,21 @@ class VersionedModelForm(forms.ModelForm):
                 .first()
             )
             if current is not None and current != submitted:
+                self.adopt_version(current)
                 raise ConcurrentEditError()
         return cleaned
+
+    def adopt_version(self, current: int | None = None) -> None:
+        """After a refusal, carry the row's current version so that saving again (having
+        reviewed the other person's change) goes through; the person's input stays as typed."""
+        if current is None:
+            current = (
+                type(self.instance)._default_manager.filter(pk=self.instance.pk).values_list("version", flat=True).first()
+            )
+        if current is None or not self.is_bound:
+            return
+        self.data = self.data.copy()
+        self.data[self.add_prefix("version")] = current
 
     @property
     def expected_version(self) -> int | None:

@@ -46,6 +46,8 @@ class ServiceFormMixin:
         try:
             self.object = self.perform(form)
         except ValidationError as exc:
+            if getattr(exc, "code", None) == "concurrent_edit" and hasattr(form, "adopt_version"):
+                form.adopt_version()
             apply_validation_error(form, exc)
             return self.form_invalid(form)
         if self.success_message:

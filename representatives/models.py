@@ -57,8 +57,8 @@ class Representative(VersionedModel):
         related_name="representative_profile",
         help_text=_("The account this person logs in with, if any."),
     )
-    name = models.CharField(_("name"), max_length=100)
-    name_en = models.CharField(_("name (English)"), max_length=100, blank=True)
+    name = models.CharField(_("full name"), max_length=100)
+    name_en = models.CharField(_("full name (English)"), max_length=100, blank=True)
     employer = models.ForeignKey(
         Party,
         verbose_name=_("employer"),

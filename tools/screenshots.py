@@ -35,7 +35,10 @@ def main():
     out.mkdir(exist_ok=True)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": args.width, "height": 900}, locale=args.lang)
+        context = browser.new_context(
+            viewport={"width": args.width, "height": 900},
+            locale="zh-CN" if args.lang.startswith("zh") else "en-US",
+        )
         context.add_cookies([{"name": "django_language", "value": args.lang, "url": args.base}])
         page = context.new_page()
         page.goto(args.base + "/accounts/login/")

@@ -29,7 +29,11 @@ class LookupWidget(widgets.ForeignKeyWidget):
         except self.model.DoesNotExist as exc:
             raise ValueError(
                 _("No %(model)s with %(field)s “%(value)s”.")
-                % {"model": self.model._meta.verbose_name, "field": self.field, "value": value}
+                % {
+                    "model": self.model._meta.verbose_name,
+                    "field": self.model._meta.get_field(self.field).verbose_name,
+                    "value": value,
+                }
             ) from exc
 
 

@@ -127,6 +127,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = env("DJANGO_LANGUAGE_CODE", default="zh-hans")
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Django's Chinese format has no thousands separator; money reads better grouped.
+FORMAT_MODULE_PATH = ["jvportal.formats"]
 USE_I18N = True
 TIME_ZONE = "Asia/Shanghai"
 USE_TZ = True

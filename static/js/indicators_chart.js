@@ -10,9 +10,9 @@
     data: {
       labels: series.years,
       datasets: [
-        { type: "bar", label: names.revenue, data: series.revenue, backgroundColor: "rgba(31, 59, 91, 0.75)" },
-        { type: "line", label: names.net_profit, data: series.net_profit, borderColor: "#d9822b", backgroundColor: "#d9822b", yAxisID: "y1" },
-        { type: "line", label: names.dividends_received, data: series.dividends_received, borderColor: "#2b9a66", backgroundColor: "#2b9a66", yAxisID: "y1" },
+        { type: "bar", label: names.revenue, data: series.revenue, backgroundColor: "rgba(31, 59, 91, 0.55)", order: 2 },
+        { type: "line", label: names.net_profit, data: series.net_profit, borderColor: "#d9822b", backgroundColor: "#d9822b", yAxisID: "y1", order: 1 },
+        { type: "line", label: names.dividends_received, data: series.dividends_received, borderColor: "#2b9a66", backgroundColor: "#2b9a66", yAxisID: "y1", order: 1 },
       ],
     },
     options: { maintainAspectRatio: false, animation: false, scales: {

@@ -74,14 +74,39 @@ def demo_data(transactional_db):
 
 
 @pytest.fixture
-def context(browser, live_server, demo_data):
-    """A fresh browser context (cookies, storage) per test, in English unless a test says otherwise."""
-    ctx = browser.new_context(
-        base_url=live_server.url, locale="en-US", viewport={"width": 1366, "height": 900}
-    )
-    ctx.set_default_timeout(DEFAULT_TIMEOUT_MS)
-    yield ctx
-    ctx.close()
+def new_context(browser, live_server, demo_data):
+    """Open a browser context (own cookies and storage) on the live server; closed after the test.
+
+    Every response for a static file is watched: a missing stylesheet, script or icon font fails
+    the test at teardown.
+    """
+    contexts = []
+    broken = []
+
+    def _new_context(locale="en-US"):
+        ctx = browser.new_context(
+            base_url=live_server.url, locale=locale, viewport={"width": 1366, "height": 900}
+        )
+        ctx.set_default_timeout(DEFAULT_TIMEOUT_MS)
+        ctx.on(
+            "response",
+            lambda r: (
+                broken.append(f"{r.status} {r.url}") if "/static/" in r.url and r.status >= 400 else None
+            ),
+        )
+        contexts.append(ctx)
+        return ctx
+
+    yield _new_context
+    for ctx in contexts:
+        ctx.close()
+    assert not broken, f"static files failed to load: {broken}"
+
+
+@pytest.fixture
+def context(new_context):
+    """A fresh context per test, in English (the browser asks for en-US)."""
+    return new_context()
 
 
 @pytest.fixture
@@ -89,16 +114,21 @@ def page(context):
     return context.new_page()
 
 
+def log_in(page, username, password=DEMO_PASSWORD):
+    """Log in through the login form; the page ends where the login sends it (home)."""
+    page.goto("/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("form button[type=submit]")
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    return page
+
+
 @pytest.fixture
 def login(page):
-    """Log ``username`` in through the login form; returns the page, on the home page."""
+    """``login("hq")`` logs a demo user in on this test's page and returns the page."""
 
     def _login(username, password=DEMO_PASSWORD):
-        page.goto("/accounts/login/")
-        page.fill("input[name=username]", username)
-        page.fill("input[name=password]", password)
-        page.click("form button[type=submit]")
-        page.wait_for_url(lambda url: "/accounts/login/" not in url)
-        return page
+        return log_in(page, username, password)
 
     return _login

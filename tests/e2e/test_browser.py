@@ -6,10 +6,12 @@ The data is the demo portfolio (``seed_demo``); names are taken from the demo mo
 """
 
 import re
+from urllib.parse import urljoin
 
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import log_in
 from ventures import demo as ventures_demo
 from ventures.models import JointVenture, Party, Shareholding
 
@@ -23,9 +25,14 @@ NAV = "nav.portal-nav"
 
 
 def nav_click(page, label):
-    """Click a link of the top bar, and wait for the page it opens."""
-    page.locator(NAV).get_by_role("link", name=label, exact=True).click()
-    page.wait_for_load_state("domcontentloaded")
+    """Click a link of the top bar; the page it opens must answer 200."""
+    link = page.locator(NAV).get_by_role("link", name=label, exact=True)
+    target = urljoin(page.url, link.get_attribute("href"))
+    with page.expect_response(lambda r: r.url == target and r.request.is_navigation_request()) as info:
+        link.click()
+    response = info.value
+    assert response.status == 200, f"{label!r} in the top bar: {response.url} answered {response.status}"
+    page.wait_for_url(target)
 
 
 def venture_pk(key):
@@ -177,7 +184,8 @@ def test_rep2_never_sees_the_venture_they_left(login):
 
     nav_click(page, "Representatives")
     assert_no_names(page, [left], "representative list")
-    page.get_by_test_id("representative-table").get_by_role("link", name="张伟").click()
+    own = page.get_by_test_id("representative-table").get_by_role("link", name=re.compile("张伟|Zhang Wei"))
+    own.click()
     expect(page.get_by_role("heading", name="张伟")).to_be_visible()
     expect(page.get_by_test_id("appointments").locator("tbody tr")).to_have_count(1)
     assert_no_names(page, [left], "own representative page")
@@ -187,38 +195,30 @@ def test_rep2_never_sees_the_venture_they_left(login):
     assert_no_names(page, [left], "404 page")
 
 
-def test_language_switcher(browser, live_server, demo_data):
-    # Start from a browser that asks for Chinese, so switching to English changes something.
-    context = browser.new_context(base_url=live_server.url, locale="zh-CN")
-    context.set_default_timeout(10_000)
-    try:
-        page = context.new_page()
-        page.goto("/accounts/login/")
-        page.fill("input[name=username]", "hq")
-        page.fill("input[name=password]", "jvportal-demo")
-        page.click("form button[type=submit]")
-        page.wait_for_url(lambda url: "/accounts/login/" not in url)
-        expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
+def test_language_switcher(new_context):
+    # A browser that asks for Chinese, so that switching to English changes something.
+    page = log_in(new_context(locale="zh-CN").new_page(), "hq")
+    expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
 
-        switcher = page.get_by_test_id("language-switcher").locator("select")
-        with page.expect_navigation():
-            switcher.select_option(label="English")
-        expect(page.locator("html")).to_have_attribute("lang", "en")
-        expect(page.locator(NAV).get_by_role("link", name="Joint ventures", exact=True)).to_be_visible()
+    with page.expect_navigation():
+        page.get_by_test_id("language-switcher").locator("select").select_option(label="English")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator(NAV).get_by_role("link", name="Joint ventures", exact=True)).to_be_visible()
 
-        # The choice sticks to the user: the next page is English too.
-        nav_click(page, "Joint ventures")
-        expect(page.locator("html")).to_have_attribute("lang", "en")
-        expect(page.get_by_role("heading", name="Joint ventures")).to_be_visible()
+    # The choice sticks to the user: the next page is in English too, though the browser asks
+    # for Chinese.
+    nav_click(page, "Joint ventures")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("heading", name="Joint ventures")).to_be_visible()
 
-        with page.expect_navigation():
-            page.get_by_test_id("language-switcher").locator("select").select_option(label="中文")
-        expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
-        expect(page).to_have_url(re.compile(r"/ventures/$"))
-        # Data is not translated: the JV list still shows the Chinese names.
-        expect(page.get_by_test_id("venture-table")).to_contain_text(VENTURE_NAMES["otis"][0])
-    finally:
-        context.close()
+    with page.expect_navigation():
+        page.get_by_test_id("language-switcher").locator("select").select_option(label="中文")
+    expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
+    expect(page).to_have_url(re.compile(r"/ventures/$"))
+    # Data is not translated: the JV list shows the Chinese names.
+    expect(page.get_by_test_id("venture-table")).to_contain_text(VENTURE_NAMES["otis"][0])
+    page.reload()
+    expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
 
 
 def test_admin_reaches_the_venture_admin_and_import(login):
@@ -232,7 +232,7 @@ def test_admin_reaches_the_venture_admin_and_import(login):
     expect(page.locator("#result_list tbody tr")).to_have_count(len(VENTURE_NAMES))
     expect(page.locator("#result_list")).to_contain_text(VENTURE_NAMES["otis"][0])
 
-    page.get_by_role("link", name="Import").click()
+    page.get_by_role("link", name="Import", exact=True).click()
     expect(page).to_have_url(re.compile(r"/admin/ventures/jointventure/import/$"))
     expect(page.locator("input[type=file]")).to_have_count(1)
     expect(page.get_by_role("button", name="Submit")).to_be_visible()
