@@ -41,10 +41,14 @@ def versioned_update(*, instance: models.Model, actor, data: dict, expected_vers
     locked = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
     if expected_version is not None and locked.version != expected_version:
         raise ConcurrentEditError()
-    for name, value in data.items():
+    changed = {name: value for name, value in data.items() if getattr(locked, name) != value}
+    if not changed:
+        # Nothing to record, and no reason to refuse a colleague's open form.
+        return locked
+    for name, value in changed.items():
         setattr(locked, name, value)
     locked.version += 1
-    field_names = [type(instance)._meta.get_field(name).name for name in data]
+    field_names = [type(instance)._meta.get_field(name).name for name in changed]
     save_with_history(instance=locked, actor=actor, update_fields=[*field_names, "version", "updated_at"])
     return locked
 

@@ -7,6 +7,7 @@ from ventures.admin import JointVentureAdmin
 
 from .models import Appointment, Representative
 from .resources import RepresentativeResource
+from .services import grant_representative_role
 
 
 class AppointmentInline(admin.TabularInline):
@@ -31,6 +32,10 @@ class RepresentativeAdmin(VersionedImportExportAdmin):
     autocomplete_fields = ["user", "employer"]
     inlines = [AppointmentInline]
     readonly_fields = ["version", "created_at", "updated_at"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        grant_representative_role(obj.user)
 
 
 @admin.register(Appointment)

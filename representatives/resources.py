@@ -7,6 +7,7 @@ from ventures.models import Party
 from ventures.resources import LookupWidget, VersionBumpMixin
 
 from .models import Representative
+from .services import grant_representative_role
 
 
 class RepresentativeResource(VersionBumpMixin, resources.ModelResource):
@@ -24,3 +25,7 @@ class RepresentativeResource(VersionBumpMixin, resources.ModelResource):
         clean_model_instances = True
         skip_unchanged = True
         report_skipped = True
+
+    def after_save_instance(self, instance, row, **kwargs):
+        if not kwargs.get("dry_run"):
+            grant_representative_role(instance.user)

@@ -10,7 +10,7 @@ from core.services import save_with_history, versioned_update
 from .models import Appointment, Representative
 
 
-def _grant_representative_role(user) -> None:
+def grant_representative_role(user) -> None:
     """A login linked to a representative holds the representative role."""
     if user is None:
         return
@@ -22,7 +22,7 @@ def _grant_representative_role(user) -> None:
 def representative_create(*, actor, data: dict) -> Representative:
     with transaction.atomic():
         representative = save_with_history(instance=Representative(**data), actor=actor)
-        _grant_representative_role(representative.user)
+        grant_representative_role(representative.user)
         return representative
 
 
@@ -33,7 +33,7 @@ def representative_update(
         updated = versioned_update(
             instance=representative, actor=actor, data=data, expected_version=expected_version
         )
-        _grant_representative_role(updated.user)
+        grant_representative_role(updated.user)
         return updated
 
 

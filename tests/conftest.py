@@ -66,3 +66,28 @@ def portfolio(db):
         "own_appointment": rep.representative_profile.appointments.get(),
         "other_appointment": other_rep.representative_profile.appointments.get(),
     }
+
+
+@pytest.fixture
+def rep(portfolio):
+    """The representative of ``portfolio``: serves in ``own`` only."""
+    return portfolio["rep"]
+
+
+@pytest.fixture
+def client_as(client):
+    """Log the test client in as ``user`` (anonymous for None) and return it."""
+
+    def _as(user):
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return _as
+
+
+@pytest.fixture
+def hq_client(client, hq):
+    client.force_login(hq)
+    return client

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput, VersionedModelForm
@@ -59,6 +60,11 @@ class JointVentureForm(VersionedModelForm):
         self.fields["liaison"].queryset = (
             get_user_model().objects.filter(groups__name=Role.HQ_STAFF, is_active=True).order_by("username")
         )
+        # People paste the code with spaces; it is normalised before its 18 characters are checked.
+        uscc = self.fields["uscc"]
+        uscc.max_length = None
+        uscc.validators = [v for v in uscc.validators if not isinstance(v, MaxLengthValidator)]
+        uscc.widget.attrs.pop("maxlength", None)
 
     def clean_uscc(self):
         return normalize_uscc(self.cleaned_data["uscc"])

@@ -164,8 +164,11 @@ class JointVenture(BilingualNameMixin, VersionedModel):
             ),
         ]
 
-    def clean(self):
+    def clean_fields(self, exclude=None):
         self.uscc = normalize_uscc(self.uscc)
+        super().clean_fields(exclude=exclude)
+
+    def clean(self):
         matters = self.reserved_matters or []
         if not isinstance(matters, list) or any(m not in ReservedMatter.values for m in matters):
             raise ValidationError({"reserved_matters": _("Choose reserved matters from the list.")})
@@ -258,8 +261,8 @@ class Shareholding(VersionedModel):
                         ),
                         code="total_over_100",
                         params={
-                            "total": total.normalize(),
-                            "free": (HUNDRED - total + self.percentage).normalize(),
+                            "total": format(total.normalize(), "f"),
+                            "free": format((HUNDRED - total + self.percentage).normalize(), "f"),
                         },
                     )
                 }

@@ -13,7 +13,12 @@ from .models import JointVenture, Party, Shareholding
 
 
 class VersionBumpMixin:
-    """An import that updates a row counts as an edit, so stale portal forms are refused."""
+    """An import is all or nothing, and updating a row counts as an edit (stale forms are refused)."""
+
+    def import_data(self, dataset, **kwargs):
+        # import-export keeps valid rows beside invalid ones unless told otherwise.
+        kwargs["rollback_on_validation_errors"] = True
+        return super().import_data(dataset, **kwargs)
 
     def before_save_instance(self, instance, row, **kwargs):
         if instance.pk:

@@ -1,0 +1,472 @@
+"""The access matrix: every URL of the portal, for every role, on an own and someone else's object.
+
+``REGISTRY`` names each URL pattern of the project (the admin and the auth pages aside, which
+``tests/accounts/test_auth.py`` covers) with how to build its arguments for an object the
+representative can see ("own") and one they cannot ("other"). A new URL that is not added here
+fails ``test_every_url_is_in_the_matrix``.
+"""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import quote
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from representatives.models import Appointment
+from tests import factories as f
+from tests.helpers import db_snapshot, form_data, indicators_post_data, venture_post_data
+from ventures.models import Shareholding
+
+DENIED = frozenset({403, 404})
+
+# Public or login-only pages with no object behind them; tested in tests/accounts/test_auth.py.
+AUTH_URLS = {"login", "logout", "password_change", "password_change_done", "accounts:language"}
+
+
+@dataclass(frozen=True)
+class Spec:
+    """How to reach one URL and what kind of page it is.
+
+    ``kind`` is "list" (a list or the home page), "create" (a form for a new top-level object,
+    no object in the URL), "read" (an object's page) or "edit" (a form or confirmation that
+    changes an object, or adds a row under it).
+    """
+
+    kind: str
+    own: Callable[[dict], dict] | None = None
+    other: Callable[[dict], dict] | None = None
+    # For lists: how many rows each role sees (``portfolio`` has 2 JVs, 3 parties, 2 representatives).
+    rows: dict | None = None
+    count: Callable | None = None
+
+
+def _object_list_count(response):
+    return len(response.context["object_list"])
+
+
+def _home_count(response):
+    return response.context["summary"]["total"]
+
+
+def _venture(key):
+    return lambda p: {"pk": p[key].pk}
+
+
+def _venture_child(venture_key, child):
+    return lambda p: {"venture_pk": p[venture_key].pk, "pk": child(p).pk}
+
+
+REGISTRY: dict[str, Spec] = {
+    "home": Spec("list", rows={"nobody": 0, "rep": 1, "leader": 2, "hq": 2, "admin": 2}, count=_home_count),
+    "ventures:venture_list": Spec(
+        "list", rows={"nobody": 0, "rep": 1, "leader": 2, "hq": 2, "admin": 2}, count=_object_list_count
+    ),
+    "ventures:party_list": Spec(
+        # The rep sees the two shareholders of their JV (the group company and its partner).
+        "list",
+        rows={"nobody": 0, "rep": 2, "leader": 3, "hq": 3, "admin": 3},
+        count=_object_list_count,
+    ),
+    "representatives:representative_list": Spec(
+        "list", rows={"nobody": 0, "rep": 1, "leader": 2, "hq": 2, "admin": 2}, count=_object_list_count
+    ),
+    "ventures:venture_create": Spec("create"),
+    "ventures:party_create": Spec("create"),
+    "representatives:representative_create": Spec("create"),
+    "ventures:venture_detail": Spec("read", _venture("own"), _venture("other")),
+    "ventures:party_detail": Spec(
+        "read", lambda p: {"pk": p["own_partner"].pk}, lambda p: {"pk": p["other_partner"].pk}
+    ),
+    "representatives:representative_detail": Spec(
+        "read", lambda p: {"pk": p["rep_profile"].pk}, lambda p: {"pk": p["other_rep_profile"].pk}
+    ),
+    "ventures:venture_update": Spec("edit", _venture("own"), _venture("other")),
+    "ventures:party_update": Spec(
+        "edit", lambda p: {"pk": p["own_partner"].pk}, lambda p: {"pk": p["other_partner"].pk}
+    ),
+    "representatives:representative_update": Spec(
+        "edit", lambda p: {"pk": p["rep_profile"].pk}, lambda p: {"pk": p["other_rep_profile"].pk}
+    ),
+    "ventures:shareholding_create": Spec(
+        "edit", lambda p: {"venture_pk": p["own"].pk}, lambda p: {"venture_pk": p["other"].pk}
+    ),
+    "ventures:shareholding_update": Spec(
+        "edit",
+        _venture_child("own", lambda p: p["holdings"]["own_partner"]),
+        _venture_child("other", lambda p: p["holdings"]["other_partner"]),
+    ),
+    "ventures:shareholding_delete": Spec(
+        "edit",
+        _venture_child("own", lambda p: p["holdings"]["own_partner"]),
+        _venture_child("other", lambda p: p["holdings"]["other_partner"]),
+    ),
+    "ventures:indicators_create": Spec(
+        "edit", lambda p: {"venture_pk": p["own"].pk}, lambda p: {"venture_pk": p["other"].pk}
+    ),
+    "ventures:indicators_update": Spec(
+        "edit",
+        _venture_child("own", lambda p: p["indicators"]["own"]),
+        _venture_child("other", lambda p: p["indicators"]["other"]),
+    ),
+    "ventures:indicators_delete": Spec(
+        "edit",
+        _venture_child("own", lambda p: p["indicators"]["own"]),
+        _venture_child("other", lambda p: p["indicators"]["other"]),
+    ),
+    "representatives:appointment_create": Spec(
+        "edit",
+        lambda p: {"representative_pk": p["rep_profile"].pk},
+        lambda p: {"representative_pk": p["other_rep_profile"].pk},
+    ),
+    "representatives:appointment_update": Spec(
+        "edit",
+        lambda p: {"representative_pk": p["rep_profile"].pk, "pk": p["own_appointment"].pk},
+        lambda p: {"representative_pk": p["other_rep_profile"].pk, "pk": p["other_appointment"].pk},
+    ),
+}
+
+# What each role gets, by kind of page: (own object, other's object). Lists and create pages
+# have no object. ``DENIED`` allows 403 or 404: a refusal before the object is loaded (403 for
+# any id) reveals nothing either.
+EXPECTED = {
+    "nobody": {"list": 200, "create": 403, "read": (404, 404), "edit": (DENIED, DENIED)},
+    "rep": {"list": 200, "create": 403, "read": (200, 404), "edit": (403, DENIED)},
+    "leader": {"list": 200, "create": 403, "read": (200, 200), "edit": (403, 403)},
+    "hq": {"list": 200, "create": 200, "read": (200, 200), "edit": (200, 200)},
+    "admin": {"list": 200, "create": 200, "read": (200, 200), "edit": (200, 200)},
+}
+ROLES = ["anonymous", *EXPECTED]
+
+
+def _walk(patterns, namespace=None):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin":
+                continue
+            ns = namespace
+            if pattern.namespace:
+                ns = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
+            yield from _walk(pattern.url_patterns, ns)
+        elif isinstance(pattern, URLPattern):
+            route = str(pattern.pattern)
+            if pattern.name is None:
+                if route.startswith(("static", "media", "^static", "^media")):
+                    continue
+                # An unnamed page cannot be in the registry, so it fails the coverage test.
+                yield f"<unnamed: {route}>"
+                continue
+            yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+
+def project_url_names() -> set[str]:
+    return set(_walk(get_resolver().url_patterns))
+
+
+def test_every_url_is_in_the_matrix():
+    names = project_url_names()
+    missing = names - set(REGISTRY) - AUTH_URLS
+    assert not missing, f"URLs without an access-matrix entry: {sorted(missing)}"
+    stale = (set(REGISTRY) | AUTH_URLS) - names
+    assert not stale, f"Matrix entries for URLs that no longer exist: {sorted(stale)}"
+
+
+def _user(role, request, portfolio):
+    if role == "anonymous":
+        return None
+    if role == "rep":
+        return portfolio["rep"]
+    return request.getfixturevalue({"admin": "admin_user"}.get(role, role))
+
+
+def _urls(spec, portfolio, name):
+    if spec.kind in ("list", "create"):
+        return [(None, reverse(name))]
+    return [
+        ("own", reverse(name, kwargs=spec.own(portfolio))),
+        ("other", reverse(name, kwargs=spec.other(portfolio))),
+    ]
+
+
+def _expected(role, spec, which):
+    rule = EXPECTED[role][spec.kind]
+    if which is None:
+        return rule
+    return rule[0] if which == "own" else rule[1]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", sorted(REGISTRY))
+def test_get(name, role, request, portfolio, client_as):
+    spec = REGISTRY[name]
+    client = client_as(_user(role, request, portfolio))
+    for which, url in _urls(spec, portfolio, name):
+        response = client.get(url)
+        if role == "anonymous":
+            assert response.status_code == 302, url
+            assert response.url == f"{reverse('login')}?next={quote(url)}"
+            continue
+        expected = _expected(role, spec, which)
+        allowed = expected if isinstance(expected, frozenset) else {expected}
+        assert response.status_code in allowed, (url, which, response.status_code)
+        if spec.kind == "list":
+            assert spec.count(response) == spec.rows[role], url
+
+
+# --- A forbidden POST changes nothing ------------------------------------------------------------
+
+
+def _make_room(portfolio):
+    """Free 10% in each JV, so that adding a shareholding would be valid for HQ."""
+    Shareholding.objects.filter(pk=portfolio["holdings"]["own_partner"].pk).update(percentage=50)
+    Shareholding.objects.filter(pk=portfolio["holdings"]["other_partner"].pk).update(percentage=60)
+
+
+def _post_data(name, kwargs, portfolio, hq):
+    """What HQ would POST to ``name``: a real change, so a refusal is the only reason nothing happens."""
+    if name.endswith("_delete"):
+        return {}
+    if name == "ventures:shareholding_create":
+        return {"party": str(f.PartyFactory(name="新外方").pk), "percentage": "5"}
+    if name == "ventures:indicators_create":
+        return indicators_post_data(year="2021")
+    if name == "representatives:appointment_create":
+        venture = (
+            portfolio["own"]
+            if kwargs["representative_pk"] == portfolio["rep_profile"].pk
+            else portfolio["other"]
+        )
+        return {"jv": str(venture.pk), "role": "supervisor", "start_date": "2025-01-01"}
+    if name == "ventures:venture_create":
+        return venture_post_data(portfolio["own"].department)
+    if name == "ventures:party_create":
+        return {"name": "新股东", "name_en": "New Holder", "kind": "foreign", "country": "JP"}
+    if name == "representatives:representative_create":
+        return {"name": "新代表", "name_en": "New Rep"}
+    hq_client = Client()
+    hq_client.force_login(hq)
+    response = hq_client.get(reverse(name, kwargs=kwargs))
+    assert response.status_code == 200
+    data = form_data(response.context["form"])
+    changes = {
+        "ventures:venture_update": {"name_en": "Changed by a POST"},
+        "ventures:party_update": {"name_en": "Changed by a POST"},
+        "representatives:representative_update": {"name_en": "Changed by a POST"},
+        "ventures:shareholding_update": {"percentage": "35"},
+        "ventures:indicators_update": {"revenue": "1"},
+        "representatives:appointment_update": {"end_date": "2025-06-30"},
+    }
+    data.update(changes[name])
+    return data
+
+
+WRITE_URLS = sorted(name for name, spec in REGISTRY.items() if spec.kind in ("edit", "create"))
+FORBIDDEN = [
+    ("anonymous", "own"),
+    ("nobody", "own"),
+    ("leader", "own"),
+    ("leader", "other"),
+    ("rep", "own"),
+    ("rep", "other"),
+]
+
+
+POST_CASES = [
+    pytest.param(name, role, which, id=f"{name}-{role}-{which}")
+    for name in WRITE_URLS
+    for role, which in [*FORBIDDEN, ("hq", "own")]
+    # A create page has no object, so no "other" one.
+    if not (REGISTRY[name].kind == "create" and which == "other")
+]
+
+
+@pytest.mark.parametrize(("name", "role", "which"), POST_CASES)
+def test_post(name, role, which, request, portfolio, hq, client_as):
+    spec = REGISTRY[name]
+    _make_room(portfolio)
+    kwargs = {} if spec.kind == "create" else getattr(spec, which)(portfolio)
+    data = _post_data(name, kwargs, portfolio, hq)
+    before = db_snapshot()
+    client = client_as(_user(role, request, portfolio))
+    response = client.post(reverse(name, kwargs=kwargs), data)
+    after = db_snapshot()
+    if role == "hq":
+        # The control: the same POST from HQ goes through, so the data above is a real change.
+        assert response.status_code == 302, response.context and response.context["form"].errors
+        assert after != before
+        return
+    if role == "anonymous":
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("login"))
+    else:
+        assert response.status_code in DENIED
+    assert after == before
+
+
+# --- Lists, dropdowns and search never name what the representative may not see -------------------
+
+HIDDEN_NAMES = ["他方合资公司", "Hidden Venture Co., Ltd.", "他方外方", "Hidden Partner SA"]
+
+
+def _hidden_names(portfolio):
+    """The other JV, its foreign partner, and the representative who serves only there."""
+    other_rep = portfolio["other_rep_profile"]
+    return [*HIDDEN_NAMES, other_rep.name, other_rep.name_en]
+
+
+def _rep_pages(portfolio):
+    return [
+        reverse("home"),
+        reverse("ventures:venture_list"),
+        reverse("ventures:party_list"),
+        reverse("representatives:representative_list"),
+        reverse("ventures:venture_detail", args=[portfolio["own"].pk]),
+        # The group company holds shares in both JVs: its page lists only the rep's.
+        reverse("ventures:party_detail", args=[portfolio["group"].pk]),
+        reverse("ventures:party_detail", args=[portfolio["own_partner"].pk]),
+        reverse("representatives:representative_detail", args=[portfolio["rep_profile"].pk]),
+    ]
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_rep_pages_never_name_the_other_venture(language, portfolio, client_as):
+    rep = portfolio["rep"]
+    rep.language = language
+    rep.save(update_fields=["language"])
+    client = client_as(rep)
+    for url in _rep_pages(portfolio):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        content = response.content.decode()
+        for hidden in _hidden_names(portfolio):
+            assert hidden not in content, (url, hidden)
+
+
+def test_hq_pages_do_name_the_other_venture(portfolio, hq, client_as):
+    """The control for the test above: the same pages show the names to HQ (in either language)."""
+    client = client_as(hq)
+    seen = ""
+    for language in ["en", "zh-hans"]:
+        hq.language = language
+        hq.save(update_fields=["language"])
+        for url in _rep_pages(portfolio)[:4]:
+            seen += client.get(url).content.decode()
+    for hidden in _hidden_names(portfolio):
+        assert hidden in seen, hidden
+
+
+LIST_URLS = ["ventures:venture_list", "ventures:party_list", "representatives:representative_list"]
+
+
+@pytest.mark.parametrize("url_name", LIST_URLS)
+def test_htmx_list_results_never_name_the_other_venture(url_name, portfolio, hq, client_as):
+    """The filter form refreshes the results alone (htmx); they are scoped the same way."""
+    rep_results = client_as(portfolio["rep"]).get(reverse(url_name), headers={"HX-Request": "true"})
+    hq_results = client_as(hq).get(reverse(url_name), headers={"HX-Request": "true"})
+    for response in (rep_results, hq_results):
+        assert response.status_code == 200
+        assert "<html" not in response.content.decode()
+    rep_content = rep_results.content.decode()
+    assert len(rep_results.context["object_list"]) >= 1
+    for hidden in _hidden_names(portfolio):
+        assert hidden not in rep_content, hidden
+    # The control: HQ's results do show the other JV's rows.
+    assert len(hq_results.context["object_list"]) > len(rep_results.context["object_list"])
+
+
+def test_counts_on_the_party_list_include_only_visible_ventures(portfolio, hq, client_as):
+    """The group company holds shares in both JVs; the rep's count must not reveal the other."""
+    rep_rows = client_as(portfolio["rep"]).get(reverse("ventures:party_list")).context["object_list"]
+    assert {p.name: p.venture_count for p in rep_rows} == {"集团公司": 1, "本方外方": 1}
+    hq_rows = client_as(hq).get(reverse("ventures:party_list")).context["object_list"]
+    assert {p.name: p.venture_count for p in hq_rows}["集团公司"] == 2
+
+
+def test_filter_dropdowns_offer_only_what_the_rep_sees(portfolio, client_as):
+    client = client_as(portfolio["rep"])
+    ventures_page = client.get(reverse("ventures:venture_list"))
+    countries = [
+        code
+        for code, _label in ventures_page.context["filter"].form.fields["partner_country"].choices
+        if code
+    ]
+    assert countries == ["DE"]
+    reps_page = client.get(reverse("representatives:representative_list"))
+    jvs = list(reps_page.context["filter"].form.fields["jv"].queryset)
+    assert jvs == [portfolio["own"]]
+
+
+def test_filter_dropdowns_offer_everything_to_hq(portfolio, hq, client_as):
+    client = client_as(hq)
+    ventures_page = client.get(reverse("ventures:venture_list"))
+    countries = {
+        code
+        for code, _label in ventures_page.context["filter"].form.fields["partner_country"].choices
+        if code
+    }
+    assert countries == {"DE", "FR"}
+    reps_page = client.get(reverse("representatives:representative_list"))
+    assert set(reps_page.context["filter"].form.fields["jv"].queryset) == {
+        portfolio["own"],
+        portfolio["other"],
+    }
+
+
+@pytest.mark.parametrize(
+    ("url_name", "query"),
+    [
+        ("ventures:venture_list", {"q": "Hidden"}),
+        ("ventures:venture_list", {"q": "他方"}),
+        ("ventures:venture_list", {"partner_country": "FR"}),
+        ("ventures:party_list", {"q": "Hidden"}),
+        ("representatives:representative_list", {"q": "other_rep"}),
+        ("representatives:representative_list", {"jv": "OTHER"}),
+    ],
+)
+def test_search_and_filters_find_nothing_hidden(url_name, query, portfolio, hq, client_as):
+    query = {k: str(portfolio["other"].pk) if v == "OTHER" else v for k, v in query.items()}
+    rep_rows = client_as(portfolio["rep"]).get(reverse(url_name), query).context["object_list"]
+    assert list(rep_rows) == []
+    # HQ finds something with the same query, so the query itself is not the reason.
+    hq_rows = client_as(hq).get(reverse(url_name), query).context["object_list"]
+    assert len(hq_rows) >= 1
+
+
+# --- Appointments decide what a representative sees ------------------------------------------------
+
+
+def _own_pages(portfolio):
+    return [
+        reverse("ventures:venture_detail", args=[portfolio["own"].pk]),
+        reverse("ventures:party_detail", args=[portfolio["own_partner"].pk]),
+    ]
+
+
+def test_a_rep_whose_appointment_ended_no_longer_sees_the_venture(portfolio, client_as):
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    Appointment.objects.filter(pk=portfolio["own_appointment"].pk).update(end_date=yesterday)
+    client = client_as(portfolio["rep"])
+    for url in _own_pages(portfolio):
+        assert client.get(url).status_code == 404, url
+    assert list(client.get(reverse("ventures:venture_list")).context["object_list"]) == []
+    home = client.get(reverse("home"))
+    assert home.context["cards"] == []
+    assert "本方合资公司" not in home.content.decode()
+
+
+def test_a_rep_still_sees_the_venture_on_the_last_day_in_post(portfolio, client_as):
+    Appointment.objects.filter(pk=portfolio["own_appointment"].pk).update(end_date=timezone.localdate())
+    client = client_as(portfolio["rep"])
+    for url in _own_pages(portfolio):
+        assert client.get(url).status_code == 200, url
+
+
+def test_a_rep_does_not_see_the_venture_before_the_appointment_starts(portfolio, client_as):
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    Appointment.objects.filter(pk=portfolio["own_appointment"].pk).update(start_date=tomorrow)
+    client = client_as(portfolio["rep"])
+    for url in _own_pages(portfolio):
+        assert client.get(url).status_code == 404, url

@@ -1,0 +1,300 @@
+"""Bulk import of the registry (django-import-export), through the resources and through the admin.
+
+The promise (ventures/resources.py): each row is validated like a form, and nothing is saved when
+any row of the file is wrong.
+"""
+
+from decimal import Decimal
+
+import pytest
+import tablib
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from import_export.formats import base_formats
+
+from core.roles import Role
+from representatives.models import Representative
+from representatives.resources import RepresentativeResource
+from tests import factories as f
+from tests.helpers import db_snapshot, with_wrong_check_character
+from ventures.models import JointVenture, Party, Shareholding
+from ventures.resources import JointVentureResource, PartyResource, ShareholdingResource
+
+PARTY_HEADERS = ["name", "name_en", "kind", "country", "notes"]
+VENTURE_HEADERS = [
+    "uscc",
+    "name",
+    "name_en",
+    "established_on",
+    "registered_capital",
+    "currency",
+    "industry",
+    "district",
+    "status",
+    "main_products",
+    "headcount",
+    "department",
+    "strategic_tier",
+    "reserved_matters",
+]
+HOLDING_HEADERS = ["jv_uscc", "party", "percentage", "subscribed_capital", "notes"]
+REP_HEADERS = ["name", "name_en", "employer", "position", "phone", "email", "username", "notes"]
+
+
+def dataset(headers, *rows):
+    return tablib.Dataset(*rows, headers=headers)
+
+
+@pytest.fixture
+def codes(db):
+    return [f.valid_uscc(), f.valid_uscc()]
+
+
+@pytest.fixture
+def department(db):
+    return f.DepartmentFactory(code="jv", name="合资合作部", name_en="JV Department")
+
+
+def parties_file():
+    return dataset(
+        PARTY_HEADERS,
+        ["百利集团", "Baili Group", "group", "CN", ""],
+        ["奥的斯", "Otis", "foreign", "US", "partner"],
+        ["西门子", "Siemens AG", "foreign", "DE", ""],
+    )
+
+
+def ventures_file(codes, overrides=None):
+    """Two JVs; ``overrides`` maps (row index, column) to a value."""
+    rows = [
+        [codes[0], "天津奥的斯电梯", "Otis Tianjin", "1984-06-18", "60000000", "USD", "elevators", "西青区",
+         "operating", "电梯", "2600", "jv", "core", "budget, capital_change"],
+        [codes[1], "天津西门子开关", "Siemens Tianjin", "1996-03-08", "280000000", "CNY", "switchgear", "北辰区",
+         "operating", "开关柜", "900", "jv", "important", ""],
+    ]  # fmt: skip
+    for (row, column), value in (overrides or {}).items():
+        rows[row][VENTURE_HEADERS.index(column)] = value
+    return dataset(VENTURE_HEADERS, *rows)
+
+
+def holdings_file(codes, second_otis_share="40"):
+    return dataset(
+        HOLDING_HEADERS,
+        [codes[0], "奥的斯", "60", "36000000", ""],
+        [codes[0], "百利集团", second_otis_share, "24000000", ""],
+        [codes[1], "西门子", "51", "", ""],
+        [codes[1], "百利集团", "49", "", ""],
+    )
+
+
+def reps_file(username=""):
+    return dataset(
+        REP_HEADERS,
+        ["李明", "Li Ming", "百利集团", "副总经理", "", "li@example.com", username, ""],
+        ["张伟", "Zhang Wei", "百利集团", "部长", "", "", "", ""],
+    )
+
+
+def import_all(codes, hq=None):
+    """Import a good file of each kind; return the results."""
+    results = []
+    for resource, data in [
+        (PartyResource(), parties_file()),
+        (JointVentureResource(), ventures_file(codes)),
+        (ShareholdingResource(), holdings_file(codes)),
+        (RepresentativeResource(), reps_file()),
+    ]:
+        result = resource.import_data(data, dry_run=False, use_transactions=True, raise_errors=False)
+        assert not result.has_errors(), [e.error for _n, errors in result.row_errors() for e in errors]
+        assert not result.has_validation_errors(), [r.error_dict for r in result.invalid_rows]
+        results.append(result)
+    return results
+
+
+def test_a_good_set_of_files_imports(codes, department):
+    import_all(codes)
+    assert Party.objects.count() == 3
+    otis = JointVenture.objects.get(uscc=codes[0])
+    assert (otis.name_en, otis.registered_capital, otis.currency, otis.department) == (
+        "Otis Tianjin",
+        Decimal("60000000"),
+        "USD",
+        department,
+    )
+    assert otis.reserved_matters == ["budget", "capital_change"]
+    assert {(s.party.name, s.percentage) for s in otis.shareholdings.all()} == {
+        ("奥的斯", Decimal("60")),
+        ("百利集团", Decimal("40")),
+    }
+    assert Shareholding.objects.count() == 4
+    assert set(Representative.objects.values_list("name", "employer__name")) == {
+        ("李明", "百利集团"),
+        ("张伟", "百利集团"),
+    }
+    # Every imported row has its history.
+    assert JointVenture.history.count() == 2
+
+
+def test_importing_the_same_files_again_changes_nothing(codes, department):
+    import_all(codes)
+    before = db_snapshot()
+    results = import_all(codes)
+    assert all(r.totals["new"] == 0 and r.totals["update"] == 0 for r in results)
+    assert db_snapshot() == before
+
+
+def test_an_import_that_changes_a_row_bumps_its_version(codes, department):
+    import_all(codes)
+    changed = ventures_file(codes, {(0, "headcount"): "2700"})
+    result = JointVentureResource().import_data(changed, dry_run=False, use_transactions=True)
+    assert result.totals["update"] == 1
+    otis = JointVenture.objects.get(uscc=codes[0])
+    assert (otis.headcount, otis.version) == (2700, 2)
+
+
+def _bad_venture_files(codes):
+    yield "uscc", ventures_file(codes, {(1, "uscc"): with_wrong_check_character(codes[1])})
+    yield "department", ventures_file(codes, {(1, "department"): "nope"})
+    yield "registered_capital", ventures_file(codes, {(1, "registered_capital"): "-1"})
+    yield "reserved_matters", ventures_file(codes, {(1, "reserved_matters"): "budget, nonsense"})
+
+
+@pytest.mark.parametrize("dry_run", [pytest.param(True, id="dry-run"), pytest.param(False, id="for-real")])
+@pytest.mark.parametrize("field", ["uscc", "department", "registered_capital", "reserved_matters"])
+def test_a_bad_venture_row_fails_the_whole_file(field, dry_run, codes, department):
+    data = dict(_bad_venture_files(codes))[field]
+    before = db_snapshot()
+    result = JointVentureResource().import_data(
+        data, dry_run=dry_run, use_transactions=True, raise_errors=False
+    )
+    assert result.has_validation_errors()
+    [invalid] = result.invalid_rows
+    assert invalid.number == 2
+    assert field in invalid.field_specific_errors, invalid.field_specific_errors
+    assert db_snapshot() == before
+
+
+@pytest.mark.parametrize("dry_run", [pytest.param(True, id="dry-run"), pytest.param(False, id="for-real")])
+def test_shareholdings_over_100_across_rows_fail_the_whole_file(dry_run, codes, department):
+    PartyResource().import_data(parties_file(), use_transactions=True)
+    JointVentureResource().import_data(ventures_file(codes), use_transactions=True)
+    before = db_snapshot()
+    result = ShareholdingResource().import_data(
+        holdings_file(codes, second_otis_share="40.5"),
+        dry_run=dry_run,
+        use_transactions=True,
+        raise_errors=False,
+    )
+    assert result.has_validation_errors()
+    [invalid] = result.invalid_rows
+    assert invalid.number == 2
+    assert "percentage" in invalid.field_specific_errors
+    assert db_snapshot() == before
+
+
+@pytest.mark.parametrize("dry_run", [True, False])
+def test_an_unknown_party_fails_the_whole_file(dry_run, codes, department):
+    PartyResource().import_data(parties_file(), use_transactions=True)
+    JointVentureResource().import_data(ventures_file(codes), use_transactions=True)
+    data = holdings_file(codes)
+    data.append([codes[1], "无名氏", "1", "", ""])
+    before = db_snapshot()
+    result = ShareholdingResource().import_data(
+        data, dry_run=dry_run, use_transactions=True, raise_errors=False
+    )
+    assert result.has_errors() or result.has_validation_errors()
+    assert db_snapshot() == before
+
+
+def test_an_imported_representative_login_holds_the_role(codes, department):
+    PartyResource().import_data(parties_file(), use_transactions=True)
+    login = f.make_user(None, username="liming")
+    result = RepresentativeResource().import_data(
+        reps_file(username="liming"), dry_run=False, use_transactions=True
+    )
+    assert not result.has_errors() and not result.has_validation_errors()
+    assert Representative.objects.get(name="李明").user == login
+    assert login.groups.filter(name=Role.REPRESENTATIVE).exists()
+
+
+def test_an_unknown_login_fails_the_representative_file(codes, department):
+    PartyResource().import_data(parties_file(), use_transactions=True)
+    before = db_snapshot()
+    result = RepresentativeResource().import_data(
+        reps_file(username="ghost"), dry_run=True, use_transactions=True
+    )
+    assert result.has_errors() or result.has_validation_errors()
+    assert db_snapshot() == before
+    assert not Group.objects.get(name=Role.REPRESENTATIVE).user_set.exists()
+
+
+# --- Through the admin --------------------------------------------------------------------------
+
+
+def _format_index(model, fmt):
+    return str(admin.site._registry[model].get_import_formats().index(fmt))
+
+
+def _upload(data: tablib.Dataset, fmt, name):
+    if fmt is base_formats.XLSX:
+        return SimpleUploadedFile(name, data.export("xlsx"))
+    return SimpleUploadedFile(name, data.export("csv").encode())
+
+
+@pytest.fixture
+def admin_client_(client, admin_user):
+    client.force_login(admin_user)
+    return client
+
+
+def test_the_admin_previews_a_good_file_and_imports_it_on_confirm(admin_client_):
+    url = reverse("admin:ventures_party_import")
+    assert url == "/admin/ventures/party/import/"
+    response = admin_client_.post(
+        url,
+        {
+            "import_file": _upload(parties_file(), base_formats.CSV, "parties.csv"),
+            "format": _format_index(Party, base_formats.CSV),
+            "resource": "0",
+        },
+    )
+    assert response.status_code == 200
+    result = response.context["result"]
+    assert not result.has_errors() and not result.has_validation_errors()
+    assert result.totals["new"] == 3
+    assert "奥的斯" in response.content.decode()
+    # A preview saves nothing.
+    assert Party.objects.count() == 0
+    confirm = response.context["confirm_form"]
+    data = {name: confirm[name].value() for name in confirm.fields}
+    response = admin_client_.post(reverse("admin:ventures_party_process_import"), data)
+    assert response.status_code == 302
+    assert set(Party.objects.values_list("name", flat=True)) == {"百利集团", "奥的斯", "西门子"}
+
+
+def test_the_admin_shows_a_bad_row_and_offers_no_confirm(admin_client_, codes, department):
+    data = ventures_file(codes, {(1, "department"): "nope"})
+    response = admin_client_.post(
+        reverse("admin:ventures_jointventure_import"),
+        {
+            "import_file": _upload(data, base_formats.XLSX, "ventures.xlsx"),
+            "format": _format_index(JointVenture, base_formats.XLSX),
+            "resource": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["result"].has_validation_errors()
+    assert "confirm_form" not in response.context
+    content = response.content.decode()
+    assert "No department with code “nope”" in content
+    assert "process_import" not in content
+    assert JointVenture.objects.count() == 0
+
+
+def test_only_staff_may_import(client, hq):
+    client.force_login(hq)
+    response = client.get(reverse("admin:ventures_party_import"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("admin:login"))
