@@ -47,7 +47,10 @@ class VersionedModelForm(forms.ModelForm):
         reviewed the other person's change) goes through; the person's input stays as typed."""
         if current is None:
             current = (
-                type(self.instance)._default_manager.filter(pk=self.instance.pk).values_list("version", flat=True).first()
+                type(self.instance)
+                ._default_manager.filter(pk=self.instance.pk)
+                .values_list("version", flat=True)
+                .first()
             )
         if current is None or not self.is_bound:
             return

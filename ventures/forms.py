@@ -1,5 +1,7 @@
 """Forms of the JV registry; every dropdown is scoped to what the user may see."""
 
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.validators import MaxLengthValidator
@@ -18,6 +20,32 @@ class PartyForm(VersionedModelForm):
         model = Party
         fields = ["name", "name_en", "kind", "country", "notes"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+
+def _venture_layout() -> Layout:
+    return Layout(
+        Row(Column("name", css_class="col-md-6"), Column("name_en", css_class="col-md-6")),
+        Row(Column("uscc", css_class="col-md-6"), Column("established_on", css_class="col-md-6")),
+        Row(
+            Column("status", css_class="col-md-4"),
+            Column("industry", css_class="col-md-4"),
+            Column("strategic_tier", css_class="col-md-4"),
+        ),
+        Row(
+            Column("registered_capital", css_class="col-md-4"),
+            Column("currency", css_class="col-md-4"),
+            Column("headcount", css_class="col-md-4"),
+        ),
+        Row(
+            Column("department", css_class="col-md-4"),
+            Column("liaison", css_class="col-md-4"),
+            Column("district", css_class="col-md-4"),
+        ),
+        "main_products",
+        "reserved_matters",
+        "notes",
+        "version",
+    )
 
 
 class JointVentureForm(VersionedModelForm):
@@ -65,6 +93,10 @@ class JointVentureForm(VersionedModelForm):
         uscc.max_length = None
         uscc.validators = [v for v in uscc.validators if not isinstance(v, MaxLengthValidator)]
         uscc.widget.attrs.pop("maxlength", None)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = _venture_layout()
 
     def clean_uscc(self):
         return normalize_uscc(self.cleaned_data["uscc"])
