@@ -2,11 +2,13 @@
 
 from django.contrib import admin
 from django.db import transaction
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .forms import VersionedModelForm
-from .models import Heartbeat
+from .models import CalendarDay, Heartbeat
 
 
 class VersionedAdmin(SimpleHistoryAdmin):
@@ -43,3 +45,21 @@ class HeartbeatAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    """Admins correct the calendar here; their rows survive every ``calendar_refresh``."""
+
+    list_display = ["date", "weekday", "kind", "name", "source"]
+    list_filter = ["kind", "source"]
+    search_fields = ["name"]
+    date_hierarchy = "date"
+
+    @admin.display(description=_("weekday"))
+    def weekday(self, obj):
+        return date_format(obj.date, "l")
+
+    def save_model(self, request, obj, form, change):
+        obj.source = CalendarDay.Source.ADMIN
+        super().save_model(request, obj, form, change)

@@ -83,3 +83,34 @@ class Heartbeat(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class CalendarDay(models.Model):
+    """An exception to the Monday-to-Friday week: a public holiday, or a weekend day worked instead.
+
+    Seeded from the ``holidays`` package by ``manage.py calendar_refresh``; admins add or correct
+    days (next year's official schedule is published each autumn) and their rows are never
+    overwritten by a refresh.
+    """
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("Day off")
+        WORKDAY = "workday", _("Working day")
+
+    class Source(models.TextChoices):
+        PACKAGE = "package", _("Holiday package")
+        ADMIN = "admin", _("Entered by an admin")
+
+    date = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    source = models.CharField(_("source"), max_length=16, choices=Source.choices, default=Source.ADMIN)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("working-day calendar")
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.get_kind_display()}"

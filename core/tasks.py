@@ -16,3 +16,9 @@ def heartbeat_record_task() -> None:
 def sessions_clear_task() -> None:
     """Delete expired sessions."""
     call_command("clearsessions")
+
+
+@shared_task(ignore_result=True)
+def calendar_refresh_task() -> None:
+    """Re-seed the working-day calendar from the holiday package (admins' rows are kept)."""
+    call_command("calendar_refresh")

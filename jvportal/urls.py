@@ -30,6 +30,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("accounts/", include("accounts.urls")),
+    path("notifications/", include("notifications.urls")),
     path("ventures/", include("ventures.urls")),
     path("representatives/", include("representatives.urls")),
     path("admin/", admin.site.urls),

@@ -1,13 +1,24 @@
 """Writes on representatives and appointments: one transaction each, with history."""
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.roles import Role
 from core.services import save_with_history, versioned_update
+from notifications import kinds
+from notifications.services import NotificationSpec, notify
+from notifications.sweeps import run_sweep
 
+from . import notices
+from .choices import SeatRole
 from .models import Appointment, Representative
+
+TERM_WARNINGS = (90, 30)
 
 
 def grant_representative_role(user) -> None:
@@ -39,7 +50,23 @@ def representative_update(
 
 def appointment_create(*, representative: Representative, actor, data: dict) -> Appointment:
     with transaction.atomic():
-        return save_with_history(instance=Appointment(representative=representative, **data), actor=actor)
+        appointment = save_with_history(
+            instance=Appointment(representative=representative, **data), actor=actor
+        )
+        if representative.user_id:
+            notify(
+                recipient=representative.user,
+                kind=notices.APPOINTMENT_MADE.code,
+                key=f"appointment-made:{appointment.pk}",
+                params={
+                    "role": kinds.in_each_language(SeatRole(appointment.role).label),
+                    "jv": kinds.bilingual(appointment.jv),
+                    "start": appointment.start_date.isoformat(),
+                },
+                url=appointment.jv.get_absolute_url(),
+                target=appointment,
+            )
+        return appointment
 
 
 def appointment_update(
@@ -53,3 +80,42 @@ def appointment_update(
         return versioned_update(
             instance=appointment, actor=actor, data=data, expected_version=expected_version
         )
+
+
+def _term_ending_specs(appointment: Appointment, today: datetime.date) -> list[NotificationSpec]:
+    days = (appointment.term_end - today).days
+    step = min(t for t in TERM_WARNINGS if days <= t)
+    recipients = {u.pk: u for u in (appointment.representative.user, appointment.jv.liaison) if u is not None}
+    params = {
+        "name": kinds.bilingual(appointment.representative),
+        "role": kinds.in_each_language(SeatRole(appointment.role).label),
+        "jv": kinds.bilingual(appointment.jv),
+        "term_end": appointment.term_end.isoformat(),
+        "days": days,
+    }
+    return [
+        NotificationSpec(
+            recipient=user,
+            kind=notices.TERM_ENDING.code,
+            key=f"term-ending:{appointment.pk}:{appointment.term_end.isoformat()}:{step}:{user.pk}",
+            params=params,
+            url=appointment.jv.get_absolute_url(),
+            target=appointment,
+        )
+        for user in recipients.values()
+    ]
+
+
+def appointment_terms_sweep(*, today: datetime.date | None = None) -> dict[str, int]:
+    """Warn 90 and then 30 days before a term ends, when no successor is recorded; each once."""
+    today = today or timezone.localdate()
+    successor = Appointment.objects.filter(
+        jv=OuterRef("jv"), role=OuterRef("role"), start_date__gt=OuterRef("start_date")
+    )
+    due = (
+        Appointment.objects.active(on=today)
+        .filter(term_end__gte=today, term_end__lte=today + datetime.timedelta(days=max(TERM_WARNINGS)))
+        .exclude(Exists(successor))
+        .select_related("representative__user", "jv__liaison")
+    )
+    return run_sweep(due, lambda a: _term_ending_specs(a, today))

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     # Project
     "core",
     "accounts",
+    "notifications",
     "ventures",
     "representatives",
     "demands",
@@ -77,6 +78,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "core.context_processors.portal",
+                "notifications.context_processors.unread",
             ],
         },
     },
@@ -184,6 +186,10 @@ CELERY_TASK_SOFT_TIME_LIMIT = 4 * 60
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Publishing is a nudge, never a requirement: do not hang a web request on a down broker.
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # The one place the periodic jobs are declared; each entry says why it runs when it does.
 CELERY_BEAT_SCHEDULE = {
@@ -197,6 +203,28 @@ CELERY_BEAT_SCHEDULE = {
     "core-clearsessions": {
         "task": "core.tasks.sessions_clear_task",
         "schedule": crontab(hour=2, minute=30),
+    },
+    # Re-read the holiday package weekly, so a package upgrade with next year's official schedule
+    # lands without anyone remembering; admins' own calendar entries are never overwritten.
+    "core-calendar-refresh": {
+        "task": "core.tasks.calendar_refresh_task",
+        "schedule": crontab(hour=3, minute=0, day_of_week="mon"),
+    },
+    # Send due notification emails. Every minute, because each write also nudges the worker
+    # right after commit; this run catches what a lost nudge or a down broker left behind.
+    "notifications-send": {
+        "task": "notifications.tasks.notifications_send_task",
+        "schedule": 60.0,
+    },
+    # The daily digest for those who chose it, before the working day starts in Beijing.
+    "notifications-digest": {
+        "task": "notifications.tasks.notifications_digest_task",
+        "schedule": crontab(hour=7, minute=30),
+    },
+    # Appointment terms ending in 90 and 30 days with no successor: daily, morning Beijing time.
+    "representatives-terms-sweep": {
+        "task": "representatives.tasks.appointment_terms_sweep_task",
+        "schedule": crontab(hour=8, minute=0),
     },
 }
 
@@ -212,6 +240,8 @@ LOGGING = {
 
 # --- Portal ---------------------------------------------------------------------------------
 PORTAL_PAGE_SIZE = env.int("PORTAL_PAGE_SIZE", default=25)
+# The portal's public address, used for links in emails.
+PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 COUNTRIES_FIRST = ["CN", "US", "DE", "JP", "FR", "IT", "GB", "SE", "CH", "KR"]

@@ -1,9 +1,13 @@
 """Test settings: fast hashing, in-memory email and Celery tasks run by the test itself."""
 
 from .base import *  # noqa: F403
+from .base import env
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+if env("EMAIL_URL", default=""):
+    # Worker processes started by the tests write their emails where the test can count them.
+    vars().update(env.email("EMAIL_URL"))
 LANGUAGE_CODE = "en"
 CELERY_TASK_ALWAYS_EAGER = False

@@ -8,6 +8,7 @@ from django.db import connection
 from django.utils import timezone
 
 from core.models import Heartbeat
+from notifications.services import outbox_backlog
 
 STALE_AFTER = datetime.timedelta(minutes=5)
 
@@ -39,5 +40,13 @@ class Command(BaseCommand):
             self.stdout.write(f"beat+worker: {state} (last {int(age.total_seconds())} s ago)")
             if age > STALE_AFTER:
                 problems.append("heartbeat")
+        backlog = outbox_backlog()
+        self.stdout.write(
+            "outbox: {pending} pending ({overdue} overdue), {failed} failed, {digest} waiting for the digest".format(
+                **backlog
+            )
+        )
+        if backlog["overdue"]:
+            problems.append("outbox overdue")
         if problems:
             raise CommandError("unhealthy: " + ", ".join(problems))

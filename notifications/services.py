@@ -1,0 +1,305 @@
+"""Writes on the outbox: create by unique key, mark read, send emails, send digests.
+
+The database is the source of truth. Creating a notification never fails because the broker is
+down: the send task is only a nudge (enqueued after commit, errors logged); the periodic send task
+finds whatever is due anyway.
+"""
+
+import datetime
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from .models import Delivery, EmailStatus, Notification, NotificationPreference
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+
+
+@dataclass
+class NotificationSpec:
+    """What a sweep or a service wants said: to whom, what kind, under which unique key."""
+
+    recipient: object
+    kind: str
+    key: str
+    params: dict = field(default_factory=dict)
+    url: str = ""
+    target: object = None
+
+
+def backoff(attempts: int) -> datetime.timedelta:
+    """Wait 2, 4, 8, 16 ... minutes (at most an hour) before trying an email again."""
+    return datetime.timedelta(minutes=min(2**attempts, 60))
+
+
+def _deliveries(specs: list[NotificationSpec]) -> dict[tuple[int, str], str]:
+    user_ids = {s.recipient.pk for s in specs}
+    kinds = {s.kind for s in specs}
+    rows = NotificationPreference.objects.filter(user_id__in=user_ids, kind__in=kinds)
+    return {(p.user_id, p.kind): p.delivery for p in rows}
+
+
+def _initial_status(recipient, delivery: str) -> str:
+    if delivery == Delivery.PORTAL or not recipient.email or not recipient.is_active:
+        return EmailStatus.SKIPPED
+    if delivery == Delivery.DIGEST:
+        return EmailStatus.DIGEST
+    return EmailStatus.PENDING
+
+
+def notify_many(specs: list[NotificationSpec]) -> int:
+    """Create the notifications that do not exist yet; return how many keys were new.
+
+    One query for preferences, one for existing keys, one bulk insert that ignores conflicts
+    (so two sweeps racing on the same key still create one row).
+    """
+    if not specs:
+        return 0
+    unique = {s.key: s for s in specs}
+    with transaction.atomic():
+        existing = set(Notification.objects.filter(key__in=unique).values_list("key", flat=True))
+        fresh = [s for key, s in unique.items() if key not in existing]
+        if not fresh:
+            return 0
+        deliveries = _deliveries(fresh)
+        now = timezone.now()
+        rows = []
+        for spec in fresh:
+            delivery = deliveries.get((spec.recipient.pk, spec.kind), Delivery.IMMEDIATE)
+            target_type = target_id = None
+            if spec.target is not None:
+                target_type = ContentType.objects.get_for_model(spec.target)
+                target_id = spec.target.pk
+            rows.append(
+                Notification(
+                    recipient=spec.recipient,
+                    kind=spec.kind,
+                    key=spec.key,
+                    params=spec.params,
+                    url=spec.url,
+                    target_type=target_type,
+                    target_id=target_id,
+                    created_at=now,
+                    next_attempt_at=now,
+                    email_status=_initial_status(spec.recipient, delivery),
+                )
+            )
+        Notification.objects.bulk_create(rows, ignore_conflicts=True)
+        if any(r.email_status == EmailStatus.PENDING for r in rows):
+            transaction.on_commit(enqueue_send)
+    return len(rows)
+
+
+def notify(*, recipient, kind: str, key: str, params: dict | None = None, url: str = "", target=None) -> bool:
+    """Tell ``recipient`` one thing once. Creating an existing key is a no-op (returns False)."""
+    spec = NotificationSpec(
+        recipient=recipient, kind=kind, key=key, params=params or {}, url=url, target=target
+    )
+    return notify_many([spec]) == 1
+
+
+def enqueue_send() -> None:
+    """Nudge a worker to send now. A broker that is down costs nothing but a log line."""
+    from .tasks import notifications_send_task
+
+    try:
+        notifications_send_task.apply_async(retry=False)
+    except Exception:  # the broker's own errors vary by transport
+        logger.warning("broker unreachable; the periodic send will pick the emails up", exc_info=True)
+
+
+def notification_mark_read(*, notification: Notification, user) -> Notification:
+    with transaction.atomic():
+        if notification.recipient_id != user.pk:
+            raise PermissionError("not the recipient")
+        if notification.read_at is None:
+            notification.read_at = timezone.now()
+            notification.save(update_fields=["read_at"])
+    return notification
+
+
+def notification_mark_all_read(*, user) -> int:
+    with transaction.atomic():
+        return Notification.objects.visible_to(user).unread().update(read_at=timezone.now())
+
+
+def preferences_set(*, user, deliveries: dict[str, str]) -> None:
+    """Store one delivery choice per kind."""
+    with transaction.atomic():
+        for kind, delivery in deliveries.items():
+            NotificationPreference.objects.update_or_create(
+                user=user, kind=kind, defaults={"delivery": delivery}
+            )
+
+
+def _language_of(user) -> str:
+    return user.language or settings.LANGUAGE_CODE
+
+
+def _site_url(path: str) -> str:
+    base = settings.PORTAL_BASE_URL.rstrip("/")
+    return f"{base}{path}" if path else base + "/"
+
+
+def _message_for(notification: Notification, connection) -> EmailMessage:
+    recipient = notification.recipient
+    language = _language_of(recipient)
+    with translation.override(language):
+        subject = notification.subject(language)
+        body = render_to_string(
+            "notifications/email/notification.txt",
+            {
+                "recipient": recipient,
+                "subject": subject,
+                "body": notification.body(language),
+                "link": _site_url(notification.url),
+                "preferences": _site_url("/notifications/preferences/"),
+            },
+        )
+    return EmailMessage(
+        subject=subject,
+        body=body,
+        to=[recipient.email],
+        connection=connection,
+        headers={"X-JVPortal-Notification": str(notification.pk)},
+    )
+
+
+def _still_entitled(notification: Notification) -> bool:
+    user = notification.recipient
+    return bool(user.is_active and user.email)
+
+
+def send_one(*, pk: int, connection=None, now=None) -> str | None:
+    """Send one due email; return its new status, or None when another worker has it or it is done.
+
+    The row is locked (skipping rows another worker holds) for the whole send and marked in the
+    same transaction, so a worker that dies mid-send leaves it pending for the next run; each
+    email goes once unless the process dies between the mail server accepting it and the commit.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("recipient")
+            .filter(pk=pk, email_status=EmailStatus.PENDING, next_attempt_at__lte=now)
+            .first()
+        )
+        if notification is None:
+            return None
+        if not _still_entitled(notification):
+            notification.email_status = EmailStatus.SKIPPED
+            notification.save(update_fields=["email_status"])
+            return notification.email_status
+        notification.attempts += 1
+        try:
+            _message_for(notification, connection).send()
+        except Exception as exc:  # SMTP and backend errors: retry with backoff
+            notification.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            if notification.attempts >= MAX_ATTEMPTS:
+                notification.email_status = EmailStatus.FAILED
+            else:
+                notification.next_attempt_at = now + backoff(notification.attempts)
+            logger.warning("email for notification %s failed: %s", notification.pk, exc)
+        else:
+            notification.email_status = EmailStatus.SENT
+            notification.emailed_at = timezone.now()
+            notification.last_error = ""
+        notification.save(
+            update_fields=["attempts", "email_status", "emailed_at", "last_error", "next_attempt_at"]
+        )
+        return notification.email_status
+
+
+def send_pending(*, batch_size: int = 200, now=None) -> dict[str, int]:
+    """Send every due email, in primary-key order, a batch of ids at a time."""
+    now = now or timezone.now()
+    counts: dict[str, int] = defaultdict(int)
+    connection = get_connection()
+    last_pk = 0
+    while True:
+        ids = list(
+            Notification.objects.due_for_email(now)
+            .filter(pk__gt=last_pk)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:batch_size]
+        )
+        if not ids:
+            break
+        for pk in ids:
+            status = send_one(pk=pk, connection=connection, now=now)
+            counts[status or "taken"] += 1
+        last_pk = ids[-1]
+    return dict(counts)
+
+
+def send_digests(*, now=None) -> int:
+    """One email per person with everything they chose to get as a digest; return emails sent."""
+    now = now or timezone.now()
+    sent = 0
+    user_ids = (
+        Notification.objects.filter(email_status=EmailStatus.DIGEST)
+        .values_list("recipient_id", flat=True)
+        .distinct()
+    )
+    connection = get_connection()
+    for user_id in list(user_ids):
+        with transaction.atomic():
+            rows = list(
+                Notification.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("recipient")
+                .filter(recipient_id=user_id, email_status=EmailStatus.DIGEST)
+                .order_by("pk")
+            )
+            if not rows:
+                continue
+            recipient = rows[0].recipient
+            if not recipient.is_active or not recipient.email:
+                Notification.objects.filter(pk__in=[r.pk for r in rows]).update(
+                    email_status=EmailStatus.SKIPPED
+                )
+                continue
+            language = _language_of(recipient)
+            with translation.override(language):
+                items = [(r.subject(language), _site_url(r.url)) for r in rows]
+                subject = translation.gettext("JV Portal: your daily digest (%(count)d)") % {
+                    "count": len(rows)
+                }
+                body = render_to_string(
+                    "notifications/email/digest.txt",
+                    {
+                        "recipient": recipient,
+                        "items": items,
+                        "preferences": _site_url("/notifications/preferences/"),
+                    },
+                )
+            EmailMessage(subject=subject, body=body, to=[recipient.email], connection=connection).send()
+            Notification.objects.filter(pk__in=[r.pk for r in rows]).update(
+                email_status=EmailStatus.SENT, emailed_at=now
+            )
+            sent += 1
+    return sent
+
+
+def outbox_backlog(
+    *, now=None, late_after: datetime.timedelta = datetime.timedelta(minutes=5)
+) -> dict[str, int]:
+    """What operations watch: emails pending past their time, failed, waiting for the digest."""
+    now = now or timezone.now()
+    return {
+        "pending": Notification.objects.filter(email_status=EmailStatus.PENDING).count(),
+        "overdue": Notification.objects.filter(
+            email_status=EmailStatus.PENDING, next_attempt_at__lt=now - late_after
+        ).count(),
+        "failed": Notification.objects.filter(email_status=EmailStatus.FAILED).count(),
+        "digest": Notification.objects.filter(email_status=EmailStatus.DIGEST).count(),
+    }

@@ -1,0 +1,67 @@
+"""The notifications page, marking read, and delivery preferences: always the viewer's own."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+from django.views.generic import FormView, ListView
+
+from . import selectors, services
+from .forms import PreferencesForm
+from .models import Notification, NotificationPreference
+
+
+class NotificationListView(LoginRequiredMixin, ListView):
+    template_name = "notifications/notification_list.html"
+    context_object_name = "notifications"
+
+    def get_paginate_by(self, queryset):
+        return settings.PORTAL_PAGE_SIZE
+
+    def get_queryset(self):
+        return selectors.notification_list(
+            user=self.request.user, unread_only=self.request.GET.get("unread") == "1"
+        )
+
+
+class NotificationOpenView(LoginRequiredMixin, View):
+    """Mark one notification read and go to what it is about."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        notification = get_object_or_404(Notification.objects.visible_to(request.user), pk=pk)
+        services.notification_mark_read(notification=notification, user=request.user)
+        target = notification.url
+        if not target or not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+            target = "notifications:notification_list"
+        return redirect(target)
+
+
+class NotificationReadAllView(LoginRequiredMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request):
+        count = services.notification_mark_all_read(user=request.user)
+        messages.success(request, _("%(count)d notifications marked as read.") % {"count": count})
+        return redirect("notifications:notification_list")
+
+
+class PreferencesView(LoginRequiredMixin, FormView):
+    template_name = "notifications/preferences_form.html"
+    form_class = PreferencesForm
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["current"] = dict(
+            NotificationPreference.objects.filter(user=self.request.user).values_list("kind", "delivery")
+        )
+        return kwargs
+
+    def form_valid(self, form):
+        services.preferences_set(user=self.request.user, deliveries=form.cleaned_data)
+        messages.success(self.request, _("Your notification settings were saved."))
+        return redirect("notifications:preferences")
