@@ -2,7 +2,7 @@
 
 from django.utils import timezone
 
-from core.management.commands.calendar_refresh import calendar_refresh
+from core.holiday_seed import calendar_refresh
 
 
 def seed(ctx: dict) -> None:
