@@ -4,6 +4,7 @@ import datetime
 
 from .choices import SeatRole
 from .models import Appointment, Representative
+from .services import appointment_terms_sweep
 
 REPRESENTATIVES = [
     # username, name, English name, employer key, position
@@ -75,3 +76,5 @@ def seed(ctx: dict) -> None:
             start_date=start,
             defaults={"term_end": term_end, "end_date": end},
         )
+    # Today's reminders, as the daily sweep would send them (idempotent by key).
+    appointment_terms_sweep()

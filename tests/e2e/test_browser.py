@@ -236,3 +236,27 @@ def test_admin_reaches_the_venture_admin_and_import(login):
     expect(page).to_have_url(re.compile(r"/admin/ventures/jointventure/import/$"))
     expect(page.locator("input[type=file]")).to_have_count(1)
     expect(page.get_by_role("button", name="Submit")).to_be_visible()
+
+
+def test_hq_appoints_a_representative_who_sees_it_in_the_bell(new_context):
+    """HQ records an appointment; the representative's bell counts it and opening it leads to the JV."""
+    hq_page = new_context().new_page()
+    log_in(hq_page, "hq")
+    nav_click(hq_page, "Representatives")
+    hq_page.get_by_role("link", name="Zhou Ting").click()
+    hq_page.get_by_role("link", name="Add appointment").click()
+    hq_page.select_option("select[name=jv]", label=VENTURE_NAMES["daqiao"][1])
+    hq_page.select_option("select[name=role]", value="director")
+    hq_page.fill("input[name=start_date]", "2026-11-01")
+    hq_page.get_by_role("button", name="Save").click()
+    expect(hq_page.get_by_text("The appointment was added.")).to_be_visible()
+
+    rep_page = new_context().new_page()
+    log_in(rep_page, "rep6")
+    expect(rep_page.get_by_test_id("unread-count")).to_have_text("1")
+    rep_page.get_by_test_id("bell").click()
+    item = rep_page.get_by_test_id("notification-list").get_by_role("button")
+    expect(item).to_contain_text(VENTURE_NAMES["daqiao"][1])
+    item.click()
+    expect(rep_page.get_by_test_id("venture-name")).to_have_text(VENTURE_NAMES["daqiao"][0])
+    expect(rep_page.get_by_test_id("unread-count")).to_have_count(0)
