@@ -65,7 +65,9 @@ class WorkingCalendar:
         return current
 
     def subtract(self, day: datetime.date, n: int) -> datetime.date:
-        """The ``n``-th working day before ``day`` (n >= 1)."""
+        """The ``n``-th working day before ``day`` (n >= 0)."""
+        if n < 0:
+            raise ValueError("n must not be negative")
         current = day
         remaining = n
         while remaining:

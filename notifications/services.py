@@ -249,6 +249,7 @@ def send_digests(*, now=None) -> int:
     user_ids = (
         Notification.objects.filter(email_status=EmailStatus.DIGEST)
         .values_list("recipient_id", flat=True)
+        .order_by()  # without the model's ordering, DISTINCT is one row per person
         .distinct()
     )
     connection = get_connection()
@@ -282,7 +283,14 @@ def send_digests(*, now=None) -> int:
                         "preferences": _site_url("/notifications/preferences/"),
                     },
                 )
-            EmailMessage(subject=subject, body=body, to=[recipient.email], connection=connection).send()
+            try:
+                EmailMessage(subject=subject, body=body, to=[recipient.email], connection=connection).send()
+            except Exception as exc:  # one refused address must not stop everyone else's digest
+                logger.warning("digest for user %s failed: %s", user_id, exc)
+                Notification.objects.filter(pk__in=[r.pk for r in rows]).update(
+                    last_error=f"{type(exc).__name__}: {exc}"[:2000]
+                )
+                continue
             Notification.objects.filter(pk__in=[r.pk for r in rows]).update(
                 email_status=EmailStatus.SENT, emailed_at=now
             )

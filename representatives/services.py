@@ -111,7 +111,7 @@ def appointment_terms_sweep(*, today: datetime.date | None = None) -> dict[str, 
     today = today or timezone.localdate()
     successor = Appointment.objects.filter(
         jv=OuterRef("jv"), role=OuterRef("role"), start_date__gt=OuterRef("start_date")
-    )
+    ).filter(start_date__gt=today)  # a successor has not started yet; a fellow director is no successor
     due = (
         Appointment.objects.active(on=today)
         .filter(term_end__gte=today, term_end__lte=today + datetime.timedelta(days=max(TERM_WARNINGS)))

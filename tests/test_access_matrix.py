@@ -4,6 +4,9 @@
 ``tests/accounts/test_auth.py`` covers) with how to build its arguments for an object the
 representative can see ("own") and one they cannot ("other"). A new URL that is not added here
 fails ``test_every_url_is_in_the_matrix``.
+
+The notifications pages belong to whoever is logged in, whatever their role: there "own" is the
+viewer's own notification and "other" someone else's, which is a 404 for everybody.
 """
 
 import datetime
@@ -16,6 +19,10 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from notifications import kinds
+from notifications.models import Notification, NotificationPreference
+from notifications.services import notify
+from representatives import notices
 from representatives.models import Appointment
 from tests import factories as f
 from tests.helpers import db_snapshot, form_data, indicators_post_data, venture_post_data
@@ -32,8 +39,10 @@ class Spec:
     """How to reach one URL and what kind of page it is.
 
     ``kind`` is "list" (a list or the home page), "create" (a form for a new top-level object,
-    no object in the URL), "read" (an object's page) or "edit" (a form or confirmation that
-    changes an object, or adds a row under it).
+    no object in the URL), "read" (an object's page), "edit" (a form or confirmation that
+    changes an object, or adds a row under it), "self" (a page about the viewer's own things,
+    no object in the URL) or "mine" (one of the viewer's own rows: ``own`` and ``other`` then
+    take the viewer's inbox, see ``_inbox``).
     """
 
     kind: str
@@ -42,6 +51,10 @@ class Spec:
     # For lists: how many rows each role sees (``portfolio`` has 2 JVs, 3 parties, 2 representatives).
     rows: dict | None = None
     count: Callable | None = None
+    # A page that only changes something: a GET is 405 for everyone logged in.
+    post_only: bool = False
+    # The page shows the viewer's notifications: give the viewer some, and someone else one.
+    inbox: bool = False
 
 
 def _object_list_count(response):
@@ -58,6 +71,25 @@ def _venture(key):
 
 def _venture_child(venture_key, child):
     return lambda p: {"venture_pk": p[venture_key].pk, "pk": child(p).pk}
+
+
+def _inbox(portfolio, user) -> dict:
+    """Two notifications for the viewer (one read), and one for ``other_rep``, who is never the viewer."""
+
+    def tell(recipient, key):
+        notify(recipient=recipient, kind=notices.APPOINTMENT_MADE.code, key=key, url="/")
+        return Notification.objects.get(key=key)
+
+    other = tell(portfolio["other_rep"], "matrix:other")
+    if user is None:
+        return {"own": other, "other": other}
+    own = tell(user, "matrix:own")
+    read = tell(user, "matrix:read")
+    Notification.objects.filter(pk=read.pk).update(read_at=timezone.now())
+    return {"own": own, "other": other}
+
+
+EVERY_ROLE_SEES_TWO = {"nobody": 2, "rep": 2, "leader": 2, "hq": 2, "admin": 2}
 
 
 REGISTRY: dict[str, Spec] = {
@@ -127,17 +159,33 @@ REGISTRY: dict[str, Spec] = {
         lambda p: {"representative_pk": p["rep_profile"].pk, "pk": p["own_appointment"].pk},
         lambda p: {"representative_pk": p["other_rep_profile"].pk, "pk": p["other_appointment"].pk},
     ),
+    # Each person sees their own two notifications, never other_rep's, whatever their role.
+    "notifications:notification_list": Spec(
+        "list", rows=EVERY_ROLE_SEES_TWO, count=_object_list_count, inbox=True
+    ),
+    "notifications:notification_open": Spec(
+        "mine",
+        lambda inbox: {"pk": inbox["own"].pk},
+        lambda inbox: {"pk": inbox["other"].pk},
+        post_only=True,
+        inbox=True,
+    ),
+    "notifications:notification_read_all": Spec("self", post_only=True, inbox=True),
+    "notifications:preferences": Spec("self"),
 }
 
 # What each role gets, by kind of page: (own object, other's object). Lists and create pages
 # have no object. ``DENIED`` allows 403 or 404: a refusal before the object is loaded (403 for
 # any id) reveals nothing either.
+# A user's own pages ("self", "mine") are the same for every role: even HQ and the admin get a 404
+# for someone else's notification, in the portal (the Django admin is another matter).
+MINE = {"self": 200, "mine": (200, 404)}
 EXPECTED = {
-    "nobody": {"list": 200, "create": 403, "read": (404, 404), "edit": (DENIED, DENIED)},
-    "rep": {"list": 200, "create": 403, "read": (200, 404), "edit": (403, DENIED)},
-    "leader": {"list": 200, "create": 403, "read": (200, 200), "edit": (403, 403)},
-    "hq": {"list": 200, "create": 200, "read": (200, 200), "edit": (200, 200)},
-    "admin": {"list": 200, "create": 200, "read": (200, 200), "edit": (200, 200)},
+    "nobody": {"list": 200, "create": 403, "read": (404, 404), "edit": (DENIED, DENIED), **MINE},
+    "rep": {"list": 200, "create": 403, "read": (200, 404), "edit": (403, DENIED), **MINE},
+    "leader": {"list": 200, "create": 403, "read": (200, 200), "edit": (403, 403), **MINE},
+    "hq": {"list": 200, "create": 200, "read": (200, 200), "edit": (200, 200), **MINE},
+    "admin": {"list": 200, "create": 200, "read": (200, 200), "edit": (200, 200), **MINE},
 }
 ROLES = ["anonymous", *EXPECTED]
 
@@ -182,16 +230,20 @@ def _user(role, request, portfolio):
     return request.getfixturevalue({"admin": "admin_user"}.get(role, role))
 
 
-def _urls(spec, portfolio, name):
-    if spec.kind in ("list", "create"):
+def _urls(spec, portfolio, name, user=None):
+    if spec.kind in ("list", "create", "self"):
         return [(None, reverse(name))]
+    source = _inbox(portfolio, user) if spec.kind == "mine" else portfolio
     return [
-        ("own", reverse(name, kwargs=spec.own(portfolio))),
-        ("other", reverse(name, kwargs=spec.other(portfolio))),
+        ("own", reverse(name, kwargs=spec.own(source))),
+        ("other", reverse(name, kwargs=spec.other(source))),
     ]
 
 
 def _expected(role, spec, which):
+    if spec.post_only:
+        # Refused by method before anything is looked up, so an id reveals nothing.
+        return 405
     rule = EXPECTED[role][spec.kind]
     if which is None:
         return rule
@@ -202,8 +254,11 @@ def _expected(role, spec, which):
 @pytest.mark.parametrize("name", sorted(REGISTRY))
 def test_get(name, role, request, portfolio, client_as):
     spec = REGISTRY[name]
-    client = client_as(_user(role, request, portfolio))
-    for which, url in _urls(spec, portfolio, name):
+    user = _user(role, request, portfolio)
+    client = client_as(user)
+    if spec.inbox and spec.kind != "mine":
+        _inbox(portfolio, user)
+    for which, url in _urls(spec, portfolio, name, user):
         response = client.get(url)
         if role == "anonymous":
             assert response.status_code == 302, url
@@ -304,6 +359,62 @@ def test_post(name, role, which, request, portfolio, hq, client_as):
     else:
         assert response.status_code in DENIED
     assert after == before
+
+
+# --- The notifications pages change only the viewer's own rows ------------------------------------
+
+
+def _outbox_snapshot(exclude_user=None) -> dict:
+    """Every notification and preference row (all columns), except ``exclude_user``'s."""
+    notifications = Notification.objects.order_by("pk")
+    preferences = NotificationPreference.objects.order_by("pk")
+    if exclude_user is not None:
+        notifications = notifications.exclude(recipient=exclude_user)
+        preferences = preferences.exclude(user=exclude_user)
+    return {"notifications": list(notifications.values()), "preferences": list(preferences.values())}
+
+
+NOTIFICATION_POSTS = [
+    pytest.param(name, which, role, id=f"{name}-{which}-{role}")
+    for name, which in [
+        ("notifications:notification_open", "own"),
+        ("notifications:notification_open", "other"),
+        ("notifications:notification_read_all", None),
+        ("notifications:preferences", None),
+    ]
+    for role in ROLES
+    # Anonymous has no notification of their own.
+    if not (role == "anonymous" and which == "own")
+]
+
+
+@pytest.mark.parametrize(("name", "which", "role"), NOTIFICATION_POSTS)
+def test_notification_posts_change_only_ones_own(name, which, role, request, portfolio, client_as):
+    user = _user(role, request, portfolio)
+    inbox = _inbox(portfolio, user)
+    kwargs = {"pk": inbox[which].pk} if which else {}
+    data = {code: "digest" for code, _label in kinds.choices()} if name.endswith("preferences") else {}
+    before_all = _outbox_snapshot()
+    before_others = _outbox_snapshot(exclude_user=user)
+    response = client_as(user).post(reverse(name, kwargs=kwargs), data)
+    if role == "anonymous":
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("login"))
+        assert _outbox_snapshot() == before_all
+        return
+    if which == "other":
+        assert response.status_code == 404
+        assert _outbox_snapshot() == before_all
+        return
+    # The control: the viewer's own change goes through ...
+    assert response.status_code == 302, response.context and response.context["form"].errors
+    assert _outbox_snapshot() != before_all
+    if name == "notifications:preferences":
+        assert dict(user.notification_preferences.values_list("kind", "delivery")) == data
+    else:
+        assert not Notification.objects.filter(recipient=user, read_at__isnull=True).exists()
+    # ... and nobody else's rows moved.
+    assert _outbox_snapshot(exclude_user=user) == before_others
 
 
 # --- Lists, dropdowns and search never name what the representative may not see -------------------

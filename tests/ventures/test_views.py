@@ -349,7 +349,8 @@ def test_venture_list_query_budget(n, hq_client, django_assert_max_num_queries):
     # the partner-country choices and the department choices of the filter form; the page count;
     # the page of JVs (department joined, group stake annotated); the foreign partners of the page
     # (one prefetch). One of slack.
-    with django_assert_max_num_queries(9):
+    # +1 since the top bar's bell counts unread notifications (one COUNT per page).
+    with django_assert_max_num_queries(10):
         response = hq_client.get(reverse("ventures:venture_list"))
     assert len(response.context["object_list"]) == min(n, 25)
 
@@ -364,7 +365,8 @@ def test_venture_list_query_budget_for_a_representative(n, db, client, django_as
         f.ShareholdingFactory(jv=venture, percentage=60)
     client.force_login(f.make_representative_user(*ventures))
     # The same 8 as HQ's.
-    with django_assert_max_num_queries(9):
+    # +1 since the top bar's bell counts unread notifications (one COUNT per page).
+    with django_assert_max_num_queries(10):
         response = client.get(reverse("ventures:venture_list"))
     assert len(response.context["object_list"]) == min(n, 25)
 
@@ -385,7 +387,8 @@ def test_venture_detail_query_budget(n, hq_client, hq, django_assert_max_num_que
     # joined); the history of the JV, its shareholdings and its indicators (one query each);
     # the names behind the history's foreign keys, one query per model (department, user, JV,
     # party). One of slack.
-    with django_assert_max_num_queries(15):
+    # +1 since the top bar's bell counts unread notifications (one COUNT per page).
+    with django_assert_max_num_queries(16):
         response = hq_client.get(reverse("ventures:venture_detail", args=[venture.pk]))
     assert len(response.context["shareholdings"]) == n
     assert len(response.context["appointments"]) == n
@@ -397,7 +400,8 @@ def test_party_list_query_budget(n, hq_client, django_assert_max_num_queries):
     _ventures(n)
     # 5 queries: session, user, roles; the page count; the page of parties with their JV count
     # annotated. One of slack.
-    with django_assert_max_num_queries(6):
+    # +1 since the top bar's bell counts unread notifications (one COUNT per page).
+    with django_assert_max_num_queries(7):
         response = hq_client.get(reverse("ventures:party_list"))
     assert len(response.context["object_list"]) == min(2 * n + 1, 25)
 
@@ -413,7 +417,8 @@ def test_party_detail_query_budget(n, hq_client, hq, django_assert_max_num_queri
         )
     # 5 queries: session, user, roles; the party; its holdings (JVs and departments joined);
     # its history. One of slack.
-    with django_assert_max_num_queries(7):
+    # +1 since the top bar's bell counts unread notifications (one COUNT per page).
+    with django_assert_max_num_queries(8):
         response = hq_client.get(reverse("ventures:party_detail", args=[party.pk]))
     assert len(response.context["holdings"]) == n
 
@@ -422,6 +427,7 @@ def test_home_query_budget(hq_client, client, django_assert_max_num_queries):
     _ventures(10)
     # Session, user, roles; JVs by status; latest year; totals of that year; the cards (none for
     # HQ: one query for the JVs and none for the prefetch). One of slack.
-    with django_assert_max_num_queries(8):
+    # +1 since the top bar's bell counts unread notifications (one COUNT per page).
+    with django_assert_max_num_queries(9):
         response = hq_client.get(reverse("home"))
     assert response.context["summary"]["total"] == 10
