@@ -12,6 +12,7 @@ export PORT
 help:
 	@echo "make run    - install, migrate, load the demo portfolio, start web + worker + beat"
 	@echo "make test   - install and run the whole test suite"
+	@echo "make bench  - time a sweep over 100,000 due items and the sender; prints the figures"
 	@echo "make lint   - ruff check and format check"
 	@echo "make format - ruff format and fix"
 	@echo "make messages - refresh and compile the Chinese catalogue"
@@ -39,6 +40,9 @@ run: install
 
 test: install
 	$(BIN)/pytest
+
+bench: install
+	$(BIN)/pytest tests/bench -m bench -s -p no:cacheprovider
 
 lint: install
 	$(BIN)/ruff check .

@@ -96,6 +96,7 @@ def notify_many(specs: list[NotificationSpec]) -> int:
         Notification.objects.bulk_create(rows, ignore_conflicts=True)
         if any(r.email_status == EmailStatus.PENDING for r in rows):
             transaction.on_commit(enqueue_send)
+    # A racing sweep may have inserted some of these keys first; the database kept one row each.
     return len(rows)
 
 

@@ -138,7 +138,11 @@ class Appointment(VersionedModel):
                 violation_error_message=_("An appointment cannot end before it starts."),
             ),
         ]
-        indexes = [models.Index(fields=["jv", "end_date"], name="appointment_jv_end")]
+        indexes = [
+            models.Index(fields=["jv", "end_date"], name="appointment_jv_end"),
+            # The terms sweep asks for terms ending in the next 90 days.
+            models.Index(fields=["term_end"], name="appointment_term_end"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.representative} · {self.get_role_display()} · {self.jv}"

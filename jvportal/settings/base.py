@@ -167,10 +167,12 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="JV Portal <jvportal@loca
 # --- Celery ---------------------------------------------------------------------------------
 # Without REDIS_URL the broker is a folder on disk, so `make run` needs no server.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
-CELERY_BROKER_TRANSPORT_OPTIONS = {}
+# Publishing makes one connection attempt and gives up (a web request never waits on a down
+# broker; the periodic send catches up). Workers pass their own reconnect limits.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 0}
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_dir = VAR_DIR / "celery-broker"
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
+    CELERY_BROKER_TRANSPORT_OPTIONS |= {
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
         "processed_folder": str(_broker_dir / "processed"),

@@ -9,5 +9,7 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 if env("EMAIL_URL", default=""):
     # Worker processes started by the tests write their emails where the test can count them.
     vars().update(env.email("EMAIL_URL"))
+# Worker processes started by tests/notifications/test_workers.py may use a test backend.
+EMAIL_BACKEND = env("TEST_EMAIL_BACKEND", default=EMAIL_BACKEND)
 LANGUAGE_CODE = "en"
 CELERY_TASK_ALWAYS_EAGER = False
