@@ -10,19 +10,13 @@ from pathlib import Path
 
 import pytest
 
+from tools.screenshots import CHROMIUM_ARGS  # one set of launch flags for tests and screenshots
+
 # Playwright's sync API runs an asyncio event loop in this thread; Django's ORM refuses to run in
 # a thread with a running loop unless told it is safe (it is: the loop never touches the ORM).
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 DEMO_PASSWORD = "jvportal-demo"
 DEFAULT_TIMEOUT_MS = 10_000
 
