@@ -19,6 +19,7 @@ USERS = [
     ("leader", "赵建国", Role.LEADERSHIP, None, True),
     ("hq", "王敏", Role.HQ_STAFF, "jv", True),
     ("hq2", "刘洋", Role.HQ_STAFF, "strategy", False),
+    ("hq3", "孙丽", Role.HQ_STAFF, "finance", False),
     ("rep", "李明", Role.REPRESENTATIVE, None, True),
     ("rep2", "张伟", Role.REPRESENTATIVE, None, True),
     ("rep3", "陈静", Role.REPRESENTATIVE, None, False),
@@ -58,10 +59,10 @@ def seed(ctx: dict) -> None:
         users[username] = user
         if listed:
             ctx["logins"].append((username, str(role.label)))
-    head = users["hq"]
-    if departments["jv"].head_id is None:
-        departments["jv"].head = head
-        departments["jv"].save(update_fields=["head"])
+    for code, username in (("jv", "hq"), ("strategy", "hq2"), ("finance", "hq3")):
+        if departments[code].head_id is None:
+            departments[code].head = users[username]
+            departments[code].save(update_fields=["head"])
     ctx["departments"] = departments
     ctx["users"] = users
     ctx["password"] = DEMO_PASSWORD

@@ -1,1 +1,449 @@
-"""Development demands raised by the JVs: the models arrive with the demands issue."""
+"""Development demands raised by JVs, their timeline, attachments, SLA policies and routing."""
+
+import uuid
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from accounts.models import Department
+from core.models import VersionedModel
+from core.roles import sees_all_ventures
+from ventures.models import JointVenture
+
+from .choices import (
+    ACKNOWLEDGE_PHASE,
+    OPEN_STATUSES,
+    RESOLVE_PHASE,
+    Category,
+    Phase,
+    Priority,
+    Rung,
+    Source,
+    Status,
+    UpdateKind,
+    Visibility,
+)
+
+
+class SLAPolicy(VersionedModel):
+    """Working days to acknowledge and to resolve a demand of one priority (and category, if set).
+
+    A policy with a category beats the one without for demands of that category. Deadlines are
+    computed from the policy when a demand is raised and when its priority changes; editing a
+    policy moves no existing deadline.
+    """
+
+    priority = models.CharField(_("priority"), max_length=16, choices=Priority.choices)
+    category = models.CharField(
+        _("category"),
+        max_length=16,
+        choices=Category.choices,
+        blank=True,
+        help_text=_("Empty: every category without a policy of its own."),
+    )
+    acknowledge_days = models.PositiveSmallIntegerField(
+        _("working days to acknowledge"), validators=[MinValueValidator(1)]
+    )
+    resolve_days = models.PositiveSmallIntegerField(
+        _("working days to resolve"), validators=[MinValueValidator(1)]
+    )
+    warning_days = models.PositiveSmallIntegerField(
+        _("warning, working days before a deadline"),
+        default=1,
+        help_text=_("The owner is warned this many working days before each deadline; 0 for no warning."),
+    )
+    escalation_interval_days = models.PositiveSmallIntegerField(
+        _("working days between escalation steps"),
+        default=2,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "When a deadline passes the owner is told; after this many more working days the "
+            "department head; after as many again, leadership."
+        ),
+    )
+
+    history = HistoricalRecords()
+    constraint_error_fields = {"resolve_after_acknowledge": "resolve_days", "unique_scope": "category"}
+
+    class Meta:
+        ordering = ["priority", "category"]
+        verbose_name = _("SLA policy")
+        verbose_name_plural = _("SLA policies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["priority", "category"],
+                name="slapolicy_unique_scope",
+                violation_error_code="unique_scope",
+                violation_error_message=_("A policy for this priority and category already exists."),
+            ),
+            models.CheckConstraint(
+                condition=Q(resolve_days__gte=models.F("acknowledge_days")),
+                name="slapolicy_resolve_after_acknowledge",
+                violation_error_code="resolve_after_acknowledge",
+                violation_error_message=_("Resolving cannot take fewer working days than acknowledging."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        scope = self.get_category_display() if self.category else _("any category")
+        return f"{self.get_priority_display()} · {scope}"
+
+
+class RoutingRule(VersionedModel):
+    """Which department (and optionally which person) gets a new demand of a category.
+
+    A rule for one JV beats the rule for every JV; without a rule the JV's responsible
+    department gets the demand.
+    """
+
+    category = models.CharField(_("category"), max_length=16, choices=Category.choices)
+    jv = models.ForeignKey(
+        JointVenture,
+        verbose_name=_("joint venture"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text=_("Empty: every joint venture without a rule of its own."),
+    )
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="+"
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Optional: the person in the department who takes these demands."),
+    )
+
+    history = HistoricalRecords()
+    constraint_error_fields = {"unique_scope": "category"}
+
+    class Meta:
+        ordering = ["category", "jv"]
+        verbose_name = _("routing rule")
+        verbose_name_plural = _("routing rules")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["category"],
+                condition=Q(jv__isnull=True),
+                name="routingrule_unique_default",
+                violation_error_code="unique_scope",
+                violation_error_message=_("This category already has a default rule."),
+            ),
+            models.UniqueConstraint(
+                fields=["category", "jv"],
+                condition=Q(jv__isnull=False),
+                name="routingrule_unique_per_jv",
+                violation_error_code="unique_scope",
+                violation_error_message=_("This category already has a rule for this joint venture."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        scope = self.jv if self.jv_id else _("every joint venture")
+        return f"{self.get_category_display()} · {scope} → {self.department}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.owner_id and self.department_id and self.owner.department_id != self.department_id:
+            raise ValidationError({"owner": _("The owner must belong to the chosen department.")})
+
+
+class DemandQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Demands of the JVs the user may see: all for HQ and leadership, own JVs for a representative."""
+        return self.filter(jv__in=JointVenture.objects.visible_to(user).values("pk"))
+
+    def open(self):
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def overdue(self, now=None):
+        return self.filter(due_at__lt=now or timezone.now())
+
+
+class Demand(VersionedModel):
+    """A development demand a JV raised: routed to a department, worked to working-day deadlines.
+
+    ``due_at`` is the deadline the clock is running against now (acknowledge-by while submitted,
+    resolve-by while accepted or in progress) and empty otherwise, so lists and the sweep ask one
+    indexed column; ``warn_at`` is when the owner is warned before it.
+    """
+
+    jv = models.ForeignKey(
+        JointVenture, verbose_name=_("joint venture"), on_delete=models.PROTECT, related_name="demands"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"))
+    category = models.CharField(_("category"), max_length=16, choices=Category.choices)
+    priority = models.CharField(
+        _("priority"), max_length=16, choices=Priority.choices, default=Priority.NORMAL
+    )
+    source = models.CharField(_("source"), max_length=16, choices=Source.choices, default=Source.DIRECT)
+    source_note = models.CharField(
+        _("source details"),
+        max_length=200,
+        blank=True,
+        help_text=_("Which report, visit or symposium, if any."),
+    )
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("raised by"), on_delete=models.PROTECT, related_name="+"
+    )
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="demands",
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="owned_demands",
+    )
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.SUBMITTED)
+    sla_policy = models.ForeignKey(
+        SLAPolicy,
+        verbose_name=_("SLA policy"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
+    acknowledge_by = models.DateTimeField(_("acknowledge by"))
+    acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
+    clock_started_at = models.DateTimeField(
+        _("resolve clock started"), default=timezone.now, help_text=_("Submission, or the last reopening.")
+    )
+    resolve_by = models.DateTimeField(_("resolve by"))
+    on_hold_since = models.DateTimeField(_("on hold since"), null=True, blank=True)
+    held_days = models.PositiveIntegerField(
+        _("working days on hold"),
+        default=0,
+        help_text=_("Since the resolve clock started; added to resolve-by."),
+    )
+    held_days_total = models.PositiveIntegerField(_("working days on hold in all"), default=0)
+    due_at = models.DateTimeField(_("current deadline"), null=True, blank=True)
+    warn_at = models.DateTimeField(_("warn at"), null=True, blank=True)
+    escalation_level = models.PositiveSmallIntegerField(
+        _("escalation"), choices=Rung.choices, default=Rung.NONE
+    )
+
+    resolution = models.TextField(_("resolution"), blank=True)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    rating_due_at = models.DateTimeField(
+        _("closes unrated at"),
+        null=True,
+        blank=True,
+        help_text=_("Closed on its own then if nobody rates it."),
+    )
+    satisfaction = models.PositiveSmallIntegerField(
+        _("satisfaction"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
+    satisfaction_comment = models.TextField(_("comment on the resolution"), blank=True)
+    rated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("rated by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    rejection_reason = models.TextField(_("reason for rejection"), blank=True)
+
+    history = HistoricalRecords(excluded_fields=["warn_at"])
+    objects = DemandQuerySet.as_manager()
+    constraint_error_fields = {
+        "satisfaction_range": "satisfaction",
+        "rejection_needs_reason": "rejection_reason",
+        "resolution_needed": "resolution",
+    }
+    HISTORY_LABEL_FIELDS = ("title",)
+
+    class Meta:
+        ordering = ["-submitted_at", "-pk"]
+        verbose_name = _("demand")
+        verbose_name_plural = _("demands")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(satisfaction__isnull=True) | Q(satisfaction__gte=1, satisfaction__lte=5),
+                name="demand_satisfaction_range",
+                violation_error_code="satisfaction_range",
+                violation_error_message=_("Satisfaction is rated from 1 to 5."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=Status.REJECTED) | ~Q(rejection_reason=""),
+                name="demand_rejection_needs_reason",
+                violation_error_code="rejection_needs_reason",
+                violation_error_message=_("Say why the demand is rejected."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=[Status.RESOLVED, Status.CLOSED]) | ~Q(resolution=""),
+                name="demand_resolution_needed",
+                violation_error_code="resolution_needed",
+                violation_error_message=_("Describe how the demand was resolved."),
+            ),
+        ]
+        indexes = [
+            # The deadline sweep asks for running clocks whose warning time has come.
+            models.Index(fields=["warn_at"], name="demand_warn_at", condition=Q(due_at__isnull=False)),
+            # Lists sort and filter on the running deadline.
+            models.Index(fields=["due_at"], name="demand_due_at"),
+            # The auto-close sweep asks for resolved demands nobody rated in time.
+            models.Index(
+                fields=["rating_due_at"], name="demand_rating_due", condition=Q(status=Status.RESOLVED)
+            ),
+            models.Index(fields=["jv", "status"], name="demand_jv_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("demands:demand_detail", args=[self.pk])
+
+    @property
+    def reference(self) -> str:
+        return f"D-{self.pk:05d}" if self.pk else "D-?"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def phase(self) -> str | None:
+        """The deadline the clock runs against now, if any."""
+        if self.status in ACKNOWLEDGE_PHASE:
+            return Phase.ACKNOWLEDGE
+        if self.status in RESOLVE_PHASE:
+            return Phase.RESOLVE
+        return None
+
+    def is_overdue(self, now=None) -> bool:
+        return self.due_at is not None and self.due_at < (now or timezone.now())
+
+    def is_due_soon(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.due_at is not None and self.warn_at is not None and self.warn_at <= now <= self.due_at
+
+    @property
+    def resolved_within_sla(self) -> bool | None:
+        if self.resolved_at is None:
+            return None
+        return self.resolved_at <= self.resolve_by
+
+
+class DemandUpdateQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """HQ and leadership read every entry; a representative reads the shared ones."""
+        if sees_all_ventures(user):
+            return self
+        return self.filter(visibility=Visibility.SHARED)
+
+
+class DemandUpdate(models.Model):
+    """One entry on a demand's timeline: a comment, a status change, an assignment, an escalation.
+
+    Entries are never edited. ``key`` makes an entry a sweep writes (an escalation) unique, so a
+    sweep that runs twice records it once.
+    """
+
+    demand = models.ForeignKey(
+        Demand, verbose_name=_("demand"), on_delete=models.CASCADE, related_name="updates"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=UpdateKind.choices)
+    visibility = models.CharField(
+        _("visible to"), max_length=16, choices=Visibility.choices, default=Visibility.SHARED
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Empty for the portal's own scheduled jobs."),
+    )
+    created_at = models.DateTimeField(_("at"), default=timezone.now)
+    text = models.TextField(_("text"), blank=True)
+    from_status = models.CharField(_("from"), max_length=16, choices=Status.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=16, choices=Status.choices, blank=True)
+    params = models.JSONField(_("details"), default=dict, blank=True)
+    key = models.CharField(_("unique key"), max_length=200, null=True, blank=True, unique=True)
+
+    objects = DemandUpdateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("timeline entry")
+        verbose_name_plural = _("timeline entries")
+        indexes = [models.Index(fields=["demand", "created_at"], name="demandupdate_timeline")]
+
+    def __str__(self) -> str:
+        return f"{self.demand.reference} {self.get_kind_display()}"
+
+
+def attachment_path(instance, filename: str) -> str:
+    """A server-chosen name: the uploader's file name never reaches the disk."""
+    return f"demands/{instance.demand_id}/{uuid.uuid4().hex}{instance.extension}"
+
+
+class DemandAttachment(models.Model):
+    """A file attached to a demand, when it was raised or with a comment; downloads are access-checked."""
+
+    demand = models.ForeignKey(
+        Demand, verbose_name=_("demand"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    update = models.ForeignKey(
+        DemandUpdate,
+        verbose_name=_("timeline entry"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="attachments",
+    )
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=255)
+    original_name = models.CharField(_("file name"), max_length=255)
+    extension = models.CharField(_("extension"), max_length=10)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    visibility = models.CharField(
+        _("visible to"), max_length=16, choices=Visibility.choices, default=Visibility.SHARED
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+
+    objects = DemandUpdateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def get_absolute_url(self):
+        return reverse("demands:attachment_download", args=[self.demand_id, self.pk])

@@ -33,6 +33,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("ventures/", include("ventures.urls")),
     path("representatives/", include("representatives.urls")),
+    path("demands/", include("demands.urls")),
     path("admin/", admin.site.urls),
     path("", HomeView.as_view(), name="home"),
 ]

@@ -131,3 +131,22 @@ def make_representative_user(*ventures, **kwargs) -> User:
     for venture in ventures:
         AppointmentFactory(representative=rep, jv=venture)
     return user
+
+
+def make_demand(jv, raised_by, **data):
+    """A demand raised through the service (routed, with deadlines and a timeline), as in the portal."""
+    from demands.services import demand_raise
+
+    at = data.pop("at", None)
+    attachment = data.pop("attachment", None)
+    fields = {
+        "jv": jv,
+        "title": "需求",
+        "description": "说明",
+        "category": "market",
+        "priority": "normal",
+        "source": "direct",
+        "source_note": "",
+        **data,
+    }
+    return demand_raise(actor=raised_by, data=fields, attachment=attachment, at=at)

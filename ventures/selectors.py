@@ -11,6 +11,7 @@ from core.history import history_entries
 
 from .choices import PartyKind, VentureStatus
 from .models import AnnualIndicators, JointVenture, Party, Shareholding
+from .panels import panels_for
 
 
 def _appointment_model():
@@ -81,6 +82,7 @@ def venture_detail_context(*, venture: JointVenture, user) -> dict:
         "appointments": appointments,
         "history": history,
         "chart": chart,
+        "panels": panels_for(venture, user),
     }
 
 

@@ -230,6 +230,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "representatives.tasks.appointment_terms_sweep_task",
         "schedule": crontab(hour=8, minute=0),
     },
+    # Demand deadlines are hours apart at most, so every five minutes: warnings before
+    # acknowledge-by and resolve-by, then one escalation rung per interval once late.
+    "demands-deadlines-sweep": {
+        "task": "demands.tasks.demand_deadlines_sweep_task",
+        "schedule": crontab(minute="*/5"),
+    },
+    # Resolved demands nobody rated within the rating window close on their own; hourly is ample.
+    "demands-autoclose-sweep": {
+        "task": "demands.tasks.demand_autoclose_sweep_task",
+        "schedule": crontab(minute=20),
+    },
 }
 
 # --- Logging --------------------------------------------------------------------------------
@@ -245,6 +256,12 @@ LOGGING = {
 # --- Portal ---------------------------------------------------------------------------------
 PORTAL_PAGE_SIZE = env.int("PORTAL_PAGE_SIZE", default=25)
 # The portal's public address, used for links in emails.
+# Largest attachment accepted, in megabytes (the web server's body limit must allow it).
+PORTAL_MAX_UPLOAD_MB = env.int("PORTAL_MAX_UPLOAD_MB", default=20)
+# Development demands: a resolved demand closes on its own this many working days after it was
+# resolved when nobody rates it; it may be reopened within as many working days.
+DEMAND_RATING_WORKING_DAYS = env.int("DEMAND_RATING_WORKING_DAYS", default=10)
+DEMAND_REOPEN_WORKING_DAYS = env.int("DEMAND_REOPEN_WORKING_DAYS", default=10)
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False

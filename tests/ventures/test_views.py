@@ -388,7 +388,8 @@ def test_venture_detail_query_budget(n, hq_client, hq, django_assert_max_num_que
     # the names behind the history's foreign keys, one query per model (department, user, JV,
     # party). One of slack.
     # +1 since the top bar's bell counts unread notifications (one COUNT per page).
-    with django_assert_max_num_queries(16):
+    # +2 for the demands panel: its SLA figures (one aggregate) and its open demands.
+    with django_assert_max_num_queries(18):
         response = hq_client.get(reverse("ventures:venture_detail", args=[venture.pk]))
     assert len(response.context["shareholdings"]) == n
     assert len(response.context["appointments"]) == n

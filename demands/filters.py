@@ -1,0 +1,128 @@
+"""List filters for demands; every dropdown offers only what the user sees."""
+
+import datetime
+
+import django_filters
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Department, User
+from core.roles import sees_all_ventures
+from core.workdays import local_zone
+from ventures.models import JointVenture
+
+from .choices import OPEN_STATUSES, Category, Priority, Status
+from .models import Demand
+
+OPEN = "open"
+
+
+class DemandFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    scope = django_filters.ChoiceFilter(
+        label=_("Show"),
+        choices=[("mine", _("Mine"))],
+        empty_label=_("All I can see"),
+        method="filter_scope",
+    )
+    jv = django_filters.ModelChoiceFilter(
+        label=_("Joint venture"), queryset=JointVenture.objects.none(), empty_label=_("All")
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"),
+        choices=[(OPEN, _("Open (any open status)")), *Status.choices],
+        empty_label=_("All"),
+        method="filter_status",
+    )
+    category = django_filters.ChoiceFilter(
+        label=_("Category"), choices=Category.choices, empty_label=_("All")
+    )
+    priority = django_filters.ChoiceFilter(
+        label=_("Priority"), choices=Priority.choices, empty_label=_("All")
+    )
+    department = django_filters.ModelChoiceFilter(
+        label=_("Department"), queryset=Department.objects.none(), empty_label=_("All")
+    )
+    owner = django_filters.ModelChoiceFilter(
+        label=_("Owner"), queryset=User.objects.none(), empty_label=_("All")
+    )
+    due = django_filters.ChoiceFilter(
+        label=_("Deadline"),
+        choices=[("overdue", _("Overdue")), ("week", _("Due this week"))],
+        empty_label=_("Any"),
+        method="filter_due",
+    )
+    ordering = django_filters.OrderingFilter(
+        label=_("Sort by"),
+        empty_label=_("Newest first"),
+        fields=(
+            ("submitted_at", "submitted"),
+            ("due_at", "due"),
+            ("priority_rank", "priority"),
+            ("status", "status"),
+            ("title", "title"),
+        ),
+        field_labels={
+            "submitted": _("Submitted"),
+            "due": _("Deadline"),
+            "priority": _("Priority"),
+            "status": _("Status"),
+            "title": _("Title"),
+        },
+    )
+
+    class Meta:
+        model = Demand
+        fields = ["q", "scope", "jv", "status", "category", "priority", "department", "owner", "due"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.filters["jv"].queryset = JointVenture.objects.visible_to(user).order_by("name")
+        self.filters["scope"].extra["choices"] = [
+            ("mine", _("My queue") if sees_all_ventures(user) else _("My demands"))
+        ]
+        # Departments and owners that appear on demands the user sees, so nothing else is named.
+        visible = Demand.objects.visible_to(user)
+        self.filters["department"].queryset = Department.objects.filter(
+            pk__in=visible.values("department_id")
+        ).order_by("code")
+        self.filters["owner"].queryset = User.objects.filter(pk__in=visible.values("owner_id")).order_by(
+            "display_name", "username"
+        )
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        condition = Q(title__icontains=value) | Q(description__icontains=value)
+        reference = value.upper().removeprefix("D-").lstrip("0")
+        if reference.isdigit():
+            condition |= Q(pk=int(reference))
+        return queryset.filter(condition)
+
+    def filter_scope(self, queryset, name, value):
+        if value != "mine":
+            return queryset
+        if sees_all_ventures(self.user):
+            mine = Q(owner=self.user)
+            if self.user.department_id:
+                mine |= Q(department_id=self.user.department_id)
+            return queryset.filter(mine)
+        return queryset.filter(raised_by=self.user)
+
+    def filter_status(self, queryset, name, value):
+        if value == OPEN:
+            return queryset.filter(status__in=OPEN_STATUSES)
+        return queryset.filter(status=value)
+
+    def filter_due(self, queryset, name, value):
+        now = timezone.now()
+        if value == "overdue":
+            return queryset.filter(due_at__lt=now)
+        today = timezone.localtime(now, local_zone()).date()
+        monday = today - datetime.timedelta(days=today.weekday())
+        start = datetime.datetime.combine(monday, datetime.time.min, tzinfo=local_zone())
+        end = start + datetime.timedelta(days=7)
+        return queryset.filter(due_at__gte=start, due_at__lt=end)

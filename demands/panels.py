@@ -1,0 +1,7 @@
+"""The demands panel on the JV page (registered with ventures, which imports nothing from here)."""
+
+from ventures import panels
+
+from .selectors import venture_demands_panel
+
+panels.register(venture_demands_panel)

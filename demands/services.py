@@ -1,0 +1,732 @@
+"""Writes on demands: raise, edit, route, move through the workflow, comment, rate; and the sweeps.
+
+Each call is one transaction: the demand row is locked, its version checked against the one the
+form was rendered with, the change validated and saved with a history entry naming the actor, a
+timeline entry written, and the people concerned notified (the outbox sends after commit).
+``at`` says when the thing happened (now by default; the demo data backdates its story).
+"""
+
+import datetime
+from functools import reduce
+from operator import or_
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.models import User
+from core.roles import Role, is_hq_staff, sees_all_ventures
+from core.services import ConcurrentEditError, save_with_history
+from core.workdays import (
+    WorkingCalendar,
+    add_working_days,
+    local_zone,
+    subtract_working_days,
+    working_days_between,
+)
+from notifications import kinds
+from notifications.services import NotificationSpec, notify_many
+from notifications.sweeps import run_sweep
+from ventures.models import JointVenture
+
+from . import notices, permissions
+from .choices import Phase, Rung, Status, UpdateKind, Visibility
+from .models import Demand, DemandAttachment, DemandUpdate, RoutingRule, SLAPolicy
+from .workflow import ACTIONS
+
+# Used when an admin has deleted every policy that would apply.
+DEFAULT_POLICY = {"acknowledge_days": 3, "resolve_days": 20, "warning_days": 1, "escalation_interval_days": 2}
+PHASE_VERB = {Phase.ACKNOWLEDGE: gettext_lazy("acknowledged"), Phase.RESOLVE: gettext_lazy("resolved")}
+
+
+# --- Policies, routing, deadlines -----------------------------------------------------------------
+
+
+def policy_for(*, priority: str, category: str) -> SLAPolicy:
+    """The category's own policy for this priority, else the priority's general one, else the default."""
+    policy = (
+        SLAPolicy.objects.filter(priority=priority, category__in=[category, ""]).order_by("-category").first()
+    )
+    return policy or SLAPolicy(priority=priority, **DEFAULT_POLICY)
+
+
+def route_for(*, jv: JointVenture, category: str):
+    """(department, owner) for a new demand: the JV's rule, the category's rule, the JV's department."""
+    rule = (
+        RoutingRule.objects.filter(category=category)
+        .filter(Q(jv=jv) | Q(jv__isnull=True))
+        .select_related("department", "owner")
+        .order_by(F("jv").asc(nulls_last=True))
+        .first()
+    )
+    if rule is not None:
+        owner = rule.owner if rule.owner and rule.owner.is_active else None
+        return rule.department, owner
+    return jv.department, None
+
+
+def _schedule(demand: Demand, policy: SLAPolicy) -> None:
+    """Compute the deadlines from the policy: acknowledge-by from submission, resolve-by from the
+    clock's start plus the working days spent on hold; then the running deadline and its warning."""
+    demand.sla_policy = policy if policy.pk else None
+    demand.acknowledge_by = add_working_days(demand.submitted_at, policy.acknowledge_days)
+    demand.resolve_by = add_working_days(demand.clock_started_at, policy.resolve_days + demand.held_days)
+    _set_running_deadline(demand, policy)
+
+
+def _set_running_deadline(demand: Demand, policy: SLAPolicy | None = None) -> None:
+    policy = policy or demand.sla_policy or SLAPolicy(**DEFAULT_POLICY)
+    phase = demand.phase
+    due = {Phase.ACKNOWLEDGE: demand.acknowledge_by, Phase.RESOLVE: demand.resolve_by}.get(phase)
+    if due != demand.due_at:
+        demand.escalation_level = Rung.NONE
+    demand.due_at = due
+    demand.warn_at = subtract_working_days(due, policy.warning_days) if due else None
+
+
+SCHEDULE_FIELDS = ["sla_policy", "acknowledge_by", "resolve_by", "due_at", "warn_at", "escalation_level"]
+
+
+# --- Helpers -------------------------------------------------------------------------------------
+
+
+def _lock(demand: Demand, expected_version: int | None) -> Demand:
+    locked = (
+        Demand.objects.select_for_update(of=("self",))
+        .select_related("jv__liaison", "department__head", "owner", "raised_by", "sla_policy")
+        .get(pk=demand.pk)
+    )
+    if expected_version is not None and locked.version != expected_version:
+        raise ConcurrentEditError()
+    return locked
+
+
+def _save(demand: Demand, actor, fields) -> Demand:
+    demand.version += 1
+    return save_with_history(
+        instance=demand, actor=actor, update_fields=sorted({*fields, "version", "updated_at"})
+    )
+
+
+def _entry(demand: Demand, *, kind: str, actor, at, **fields) -> DemandUpdate:
+    return DemandUpdate.objects.create(demand=demand, kind=kind, author=actor, created_at=at, **fields)
+
+
+def _ensure_visible(demand: Demand, actor) -> None:
+    if not Demand.objects.visible_to(actor).filter(pk=demand.pk).exists():
+        raise PermissionDenied
+
+
+def _person(user) -> str:
+    return (user.display_name or user.get_username()) if user else "—"
+
+
+def _params(demand: Demand, **extra) -> dict:
+    return {
+        "ref": demand.reference,
+        "jv": kinds.bilingual(demand.jv),
+        "title": demand.title,
+        **extra,
+    }
+
+
+def _tell(recipients, *, kind, demand: Demand, tag: str, actor=None, params: dict | None = None) -> None:
+    """Notify each recipient once for ``tag`` (a timeline entry, a deadline step)."""
+    specs = [
+        NotificationSpec(
+            recipient=user,
+            kind=kind.code,
+            key=f"demand:{kind.code}:{demand.pk}:{tag}:{user.pk}",
+            params=params or _params(demand),
+            url=demand.get_absolute_url(),
+            target=demand,
+        )
+        for user in {u.pk: u for u in recipients if u is not None and u.is_active}.values()
+        if actor is None or user.pk != actor.pk
+    ]
+    notify_many(specs)
+
+
+def _first_rung(demand: Demand) -> list:
+    """Who works the demand: its owner, else the department head, else the JV's liaison."""
+    for user in (demand.owner, demand.department.head if demand.department else None, demand.jv.liaison):
+        if user is not None and user.is_active:
+            return [user]
+    return []
+
+
+def _local_date(moment) -> datetime.date:
+    return timezone.localtime(moment, local_zone()).date()
+
+
+def _local(moment) -> str:
+    return timezone.localtime(moment, local_zone()).strftime("%Y-%m-%d %H:%M")
+
+
+def _department_params(department) -> dict | str:
+    return kinds.bilingual(department) if department else ""
+
+
+def _attach(demand, *, update, upload, actor, visibility, at) -> DemandAttachment:
+    attachment = DemandAttachment(
+        demand=demand,
+        update=update,
+        original_name=upload.original_name,
+        extension=upload.extension,
+        content_type=upload.content_type,
+        size=upload.size,
+        visibility=visibility,
+        uploaded_by=actor,
+        uploaded_at=at,
+    )
+    attachment.file.save(upload.original_name, upload.file, save=False)
+    attachment.full_clean()
+    attachment.save()
+    return attachment
+
+
+# --- Raise and edit ------------------------------------------------------------------------------
+
+
+def demand_raise(*, actor, data: dict, attachment=None, at: datetime.datetime | None = None) -> Demand:
+    """Record a new demand for one JV, routed to its department with deadlines from the SLA policy."""
+    at = at or timezone.now()
+    if not permissions.can_raise(actor):
+        raise PermissionDenied
+    with transaction.atomic():
+        jv = data.get("jv")
+        if jv is None or not JointVenture.objects.visible_to(actor).filter(pk=jv.pk).exists():
+            raise ValidationError({"jv": _("You cannot raise a demand for this joint venture.")})
+        department, owner = route_for(jv=jv, category=data.get("category", ""))
+        demand = Demand(
+            **data,
+            raised_by=actor,
+            department=department,
+            owner=owner,
+            status=Status.SUBMITTED,
+            submitted_at=at,
+            clock_started_at=at,
+        )
+        demand.full_clean(exclude=["acknowledge_by", "resolve_by"])
+        _schedule(demand, policy_for(priority=demand.priority, category=demand.category))
+        save_with_history(instance=demand, actor=actor)
+        entry = _entry(
+            demand,
+            kind=UpdateKind.RAISED,
+            actor=actor,
+            at=at,
+            to_status=Status.SUBMITTED,
+            params={"department": _department_params(department), "owner": _person(owner) if owner else ""},
+        )
+        if attachment is not None:
+            _attach(demand, update=entry, upload=attachment, actor=actor, visibility=Visibility.SHARED, at=at)
+        _tell(
+            _first_rung(demand),
+            kind=notices.ASSIGNED,
+            demand=demand,
+            tag=f"u{entry.pk}",
+            actor=actor,
+            params=_params(demand, due=_local(demand.acknowledge_by)),
+        )
+        return demand
+
+
+EDITABLE_FIELDS = ("title", "description", "category", "source", "source_note")
+
+
+def demand_update(
+    *, demand: Demand, actor, data: dict, expected_version: int | None = None, at=None
+) -> Demand:
+    """Edit what the demand says. A new category may fall under another SLA policy: deadlines follow."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        _ensure_visible(demand, actor)
+        locked = _lock(demand, expected_version)
+        if not permissions.can_edit(actor, locked):
+            raise PermissionDenied
+        changed = [name for name in EDITABLE_FIELDS if name in data and getattr(locked, name) != data[name]]
+        if not changed:
+            return locked
+        for name in changed:
+            setattr(locked, name, data[name])
+        fields = set(changed)
+        if "category" in changed:
+            _schedule(locked, policy_for(priority=locked.priority, category=locked.category))
+            fields.update(SCHEDULE_FIELDS)
+        _save(locked, actor, fields)
+        _entry(locked, kind=UpdateKind.EDIT, actor=actor, at=at, params={"fields": changed})
+        return locked
+
+
+def demand_route(
+    *,
+    demand: Demand,
+    actor,
+    department,
+    owner,
+    priority: str,
+    expected_version: int | None = None,
+    at=None,
+) -> Demand:
+    """Assign the demand to a department and an owner, and set its priority (deadlines follow)."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        _ensure_visible(demand, actor)
+        locked = _lock(demand, expected_version)
+        if not permissions.can_route(actor, locked):
+            raise PermissionDenied
+        if owner is not None:
+            if not owner.is_active or not is_hq_staff(owner):
+                raise ValidationError({"owner": _("The owner must be an active member of HQ staff.")})
+            if department is None:
+                department = owner.department
+            if owner.department_id != getattr(department, "pk", None):
+                raise ValidationError({"owner": _("The owner must belong to the chosen department.")})
+        fields = set()
+        old_department, old_owner = locked.department, locked.owner
+        assignment_changed = (locked.department_id, locked.owner_id) != (
+            getattr(department, "pk", None),
+            getattr(owner, "pk", None),
+        )
+        if assignment_changed:
+            locked.department, locked.owner = department, owner
+            fields.update({"department", "owner"})
+        old_priority = locked.priority
+        if priority != locked.priority:
+            locked.priority = priority
+            _schedule(locked, policy_for(priority=priority, category=locked.category))
+            fields.update({"priority", *SCHEDULE_FIELDS})
+        if not fields:
+            return locked
+        _save(locked, actor, fields)
+        if assignment_changed:
+            entry = _entry(
+                locked,
+                kind=UpdateKind.ASSIGNMENT,
+                actor=actor,
+                at=at,
+                params={
+                    "from_department": _department_params(old_department),
+                    "from_owner": _person(old_owner) if old_owner else "",
+                    "department": _department_params(department),
+                    "owner": _person(owner) if owner else "",
+                },
+            )
+            due = locked.due_at or locked.resolve_by
+            _tell(
+                _first_rung(locked),
+                kind=notices.ASSIGNED,
+                demand=locked,
+                tag=f"u{entry.pk}",
+                actor=actor,
+                params=_params(locked, due=_local(due)),
+            )
+        if priority != old_priority:
+            _entry(
+                locked,
+                kind=UpdateKind.PRIORITY,
+                actor=actor,
+                at=at,
+                params={"from": old_priority, "to": priority},
+            )
+        return locked
+
+
+# --- The workflow --------------------------------------------------------------------------------
+
+
+def reopen_deadline(demand: Demand) -> datetime.datetime | None:
+    """Until when a resolved demand may be reopened."""
+    if demand.status != Status.RESOLVED or demand.resolved_at is None:
+        return None
+    return add_working_days(demand.resolved_at, settings.DEMAND_REOPEN_WORKING_DAYS)
+
+
+def demand_transition(
+    *,
+    demand: Demand,
+    action: str,
+    actor,
+    note: str = "",
+    expected_version: int | None = None,
+    at: datetime.datetime | None = None,
+) -> Demand:
+    """Take one workflow action (see ``workflow.ACTIONS``): accept, start, hold, resume, resolve,
+    reject, withdraw or reopen. A status the action does not start from is refused."""
+    at = at or timezone.now()
+    spec = ACTIONS[action]
+    note = (note or "").strip()
+    with transaction.atomic():
+        _ensure_visible(demand, actor)
+        locked = _lock(demand, expected_version)
+        if locked.status not in spec.sources:
+            raise ValidationError(
+                _("This demand is %(status)s: it cannot be moved that way now.")
+                % {"status": locked.get_status_display()},
+                code="invalid_transition",
+            )
+        if not spec.allowed(actor, locked):
+            raise PermissionDenied
+        if spec.note_required and not note:
+            raise ValidationError({"note": _("This field is required.")})
+        from_status = locked.status
+        fields = _apply(locked, spec.name, note=note, at=at)
+        locked.status = spec.target
+        fields.add("status")
+        _set_running_deadline(locked)
+        fields.update({"due_at", "warn_at", "escalation_level"})
+        took_ownership = spec.name == "accept" and locked.owner_id is None and is_hq_staff(actor)
+        if took_ownership:
+            # Whoever accepts an unowned demand owns it.
+            locked.owner = actor
+            locked.department = locked.department or actor.department
+            fields.update({"owner", "department"})
+        _save(locked, actor, fields)
+        entry = _entry(
+            locked,
+            kind=UpdateKind.STATUS,
+            actor=actor,
+            at=at,
+            text=note,
+            from_status=from_status,
+            to_status=locked.status,
+        )
+        if took_ownership:
+            _entry(
+                locked,
+                kind=UpdateKind.ASSIGNMENT,
+                actor=actor,
+                at=at,
+                params={"department": _department_params(locked.department), "owner": _person(actor)},
+            )
+        _announce(locked, entry, actor)
+        return locked
+
+
+def _apply(demand: Demand, action: str, *, note: str, at) -> set[str]:
+    """The fields an action changes besides the status."""
+    if action == "accept":
+        demand.acknowledged_at = at
+        return {"acknowledged_at"}
+    if action == "hold":
+        demand.on_hold_since = at
+        return {"on_hold_since"}
+    if action == "resume":
+        held = max(working_days_between(_local_date(demand.on_hold_since), _local_date(at)), 0)
+        demand.held_days += held
+        demand.held_days_total += held
+        demand.on_hold_since = None
+        policy = demand.sla_policy or SLAPolicy(**DEFAULT_POLICY)
+        demand.resolve_by = add_working_days(demand.clock_started_at, policy.resolve_days + demand.held_days)
+        return {"held_days", "held_days_total", "on_hold_since", "resolve_by"}
+    if action == "resolve":
+        demand.resolution = note
+        demand.resolved_at = at
+        demand.rating_due_at = add_working_days(at, settings.DEMAND_RATING_WORKING_DAYS)
+        return {"resolution", "resolved_at", "rating_due_at"}
+    if action == "reject":
+        demand.rejection_reason = note
+        demand.closed_at = at
+        return {"rejection_reason", "closed_at"}
+    if action == "withdraw":
+        demand.closed_at = at
+        return {"closed_at"}
+    if action == "reopen":
+        until = reopen_deadline(demand)
+        if until is None or at > until:
+            raise ValidationError(
+                _("A resolved demand can be reopened within %(days)s working days; that time has passed.")
+                % {"days": settings.DEMAND_REOPEN_WORKING_DAYS},
+                code="reopen_window",
+            )
+        policy = demand.sla_policy or SLAPolicy(**DEFAULT_POLICY)
+        demand.clock_started_at = at
+        demand.held_days = 0
+        demand.resolved_at = None
+        demand.rating_due_at = None
+        demand.resolve_by = add_working_days(at, policy.resolve_days)
+        return {"clock_started_at", "held_days", "resolved_at", "rating_due_at", "resolve_by"}
+    return set()
+
+
+def _announce(demand: Demand, entry: DemandUpdate, actor) -> None:
+    """Tell the raiser (and the owner) about a status change; a resolution asks for a rating."""
+    tag = f"u{entry.pk}"
+    if demand.status == Status.RESOLVED:
+        _tell(
+            [demand.raised_by],
+            kind=notices.RESOLVED,
+            demand=demand,
+            tag=tag,
+            actor=actor,
+            params=_params(demand, closes=_local(demand.rating_due_at)),
+        )
+        return
+    params = _params(demand, status=kinds.in_each_language(Status(demand.status).label))
+    _tell(
+        [demand.raised_by, *_first_rung(demand)],
+        kind=notices.STATUS_CHANGED,
+        demand=demand,
+        tag=tag,
+        actor=actor,
+        params=params,
+    )
+
+
+def demand_rate(
+    *,
+    demand: Demand,
+    actor,
+    satisfaction: int,
+    comment: str = "",
+    expected_version: int | None = None,
+    at=None,
+) -> Demand:
+    """The JV's verdict on a resolved demand: 1 to 5 with a comment; it closes the demand."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        _ensure_visible(demand, actor)
+        locked = _lock(demand, expected_version)
+        if locked.status != Status.RESOLVED:
+            raise ValidationError(_("Only a resolved demand can be rated."), code="invalid_transition")
+        if not permissions.is_jv_side(actor, locked):
+            raise PermissionDenied
+        locked.satisfaction = satisfaction
+        locked.satisfaction_comment = comment.strip()
+        locked.rated_by = actor
+        locked.status = Status.CLOSED
+        locked.closed_at = at
+        locked.rating_due_at = None
+        _save(
+            locked,
+            actor,
+            ["satisfaction", "satisfaction_comment", "rated_by", "status", "closed_at", "rating_due_at"],
+        )
+        entry = _entry(
+            locked,
+            kind=UpdateKind.RATING,
+            actor=actor,
+            at=at,
+            text=locked.satisfaction_comment,
+            from_status=Status.RESOLVED,
+            to_status=Status.CLOSED,
+            params={"score": satisfaction},
+        )
+        _announce(locked, entry, actor)
+        return locked
+
+
+def demand_comment(
+    *, demand: Demand, actor, text: str = "", visibility: str = Visibility.SHARED, attachment=None, at=None
+) -> DemandUpdate:
+    """Add a comment (and/or a file) to the timeline. Only HQ writes internal ones."""
+    at = at or timezone.now()
+    text = (text or "").strip()
+    with transaction.atomic():
+        _ensure_visible(demand, actor)
+        if visibility == Visibility.INTERNAL and not permissions.can_comment_internally(actor):
+            raise ValidationError({"visibility": _("Only HQ can write internal comments.")})
+        if not text and attachment is None:
+            raise ValidationError({"text": _("Write a comment or attach a file.")})
+        locked = Demand.objects.select_related("jv", "department__head", "owner", "raised_by").get(
+            pk=demand.pk
+        )
+        entry = _entry(
+            locked,
+            kind=UpdateKind.COMMENT if text else UpdateKind.ATTACHMENT,
+            actor=actor,
+            at=at,
+            text=text,
+            visibility=visibility,
+        )
+        if attachment is not None:
+            _attach(locked, update=entry, upload=attachment, actor=actor, visibility=visibility, at=at)
+        if sees_all_ventures(actor):
+            recipients = [locked.raised_by] if visibility == Visibility.SHARED else []
+            recipients += [locked.owner] if locked.owner else []
+        else:
+            recipients = _first_rung(locked)
+        _tell(
+            recipients,
+            kind=notices.COMMENTED,
+            demand=locked,
+            tag=f"u{entry.pk}",
+            actor=actor,
+            params=_params(locked, author=_person(actor)),
+        )
+        return entry
+
+
+# --- Sweeps ---------------------------------------------------------------------------------------
+
+
+def _leadership() -> list:
+    return list(User.objects.filter(is_active=True, groups__name=Role.LEADERSHIP).order_by("pk"))
+
+
+def _rung_recipients(demand: Demand, rung: int, leaders: list) -> list:
+    if rung == Rung.OWNER:
+        return _first_rung(demand)
+    if rung == Rung.DEPARTMENT_HEAD:
+        head = demand.department.head if demand.department else None
+        return [head] if head is not None and head.is_active else []
+    return leaders
+
+
+def _rung_reached(demand: Demand, now, calendar: WorkingCalendar, interval: int) -> int:
+    """How many rungs are due: the first when the deadline passes, one more per interval."""
+    local_due = timezone.localtime(demand.due_at, local_zone())
+    reached = Rung.NONE
+    for rung in (Rung.OWNER, Rung.DEPARTMENT_HEAD, Rung.LEADERSHIP):
+        day = calendar.add(local_due.date(), (rung - 1) * interval)
+        if now > datetime.datetime.combine(day, local_due.time(), tzinfo=local_zone()):
+            reached = rung
+    return reached
+
+
+class _DeadlineSweep:
+    """Warnings before each running deadline; past it, one escalation rung per interval.
+
+    Notification keys name the demand, the phase, the deadline, the rung and the person; the
+    timeline entry of each rung has a key too. Both are inserted ignoring conflicts, so any number
+    of runs, on any number of workers, record and tell each rung once. A deadline that moves
+    (priority changed, accepted, resumed) starts a new ladder under new keys.
+    """
+
+    def __init__(self, now):
+        self.now = now
+        self.leaders = _leadership()
+        self.climbed: dict[int, tuple[Demand, int]] = {}
+        self.calendar: WorkingCalendar | None = None
+
+    def specs(self, demand: Demand):
+        policy = demand.sla_policy or SLAPolicy(**DEFAULT_POLICY)
+        phase = demand.phase
+        due_key = demand.due_at.isoformat()
+        params = _params(
+            demand,
+            phase=kinds.in_each_language(PHASE_VERB[phase]),
+            due=_local(demand.due_at),
+            owner=_person(demand.owner) if demand.owner else "—",
+            department=_department_params(demand.department) or "—",
+        )
+        specs = []
+        if self.now <= demand.due_at:
+            for user in _first_rung(demand):
+                specs.append(
+                    NotificationSpec(
+                        recipient=user,
+                        kind=notices.DEADLINE_WARNING.code,
+                        key=f"demand-warning:{demand.pk}:{phase}:{due_key}:{user.pk}",
+                        params=params,
+                        url=demand.get_absolute_url(),
+                        target=demand,
+                    )
+                )
+            return specs
+        interval = policy.escalation_interval_days
+        reached = _rung_reached(demand, self.now, self._calendar_for(demand, interval), interval)
+        for rung in range(Rung.OWNER, reached + 1):
+            rung_params = {**params, "rung": kinds.in_each_language(Rung(rung).label)}
+            for user in _rung_recipients(demand, rung, self.leaders):
+                specs.append(
+                    NotificationSpec(
+                        recipient=user,
+                        kind=notices.ESCALATED.code,
+                        key=f"demand-escalation:{demand.pk}:{phase}:{due_key}:{rung}:{user.pk}",
+                        params=rung_params,
+                        url=demand.get_absolute_url(),
+                        target=demand,
+                    )
+                )
+        if reached > demand.escalation_level:
+            self.climbed[demand.pk] = (demand, reached)
+        return specs
+
+    def _calendar_for(self, demand: Demand, interval: int) -> WorkingCalendar:
+        """One calendar for the whole sweep (two years back, one ahead); rebuilt only for a
+        deadline outside it."""
+        due = _local_date(demand.due_at)
+        # The last rung is 2 intervals of working days after the deadline; leave room for holidays.
+        end = due + datetime.timedelta(days=4 * interval + 30)
+        if self.calendar is None:
+            today = _local_date(self.now)
+            self.calendar = WorkingCalendar(
+                today - datetime.timedelta(days=730), today + datetime.timedelta(days=365)
+            )
+        if self.calendar.covers(due) and self.calendar.covers(end):
+            return self.calendar
+        return WorkingCalendar(due, end)
+
+    def record_batch(self, batch) -> None:
+        """Write one timeline entry per rung climbed and raise the demands' escalation level."""
+        if not self.climbed:
+            return
+        entries = []
+        for demand, reached in self.climbed.values():
+            for rung in range(demand.escalation_level + 1, reached + 1):
+                entries.append(
+                    DemandUpdate(
+                        demand=demand,
+                        kind=UpdateKind.ESCALATION,
+                        visibility=Visibility.INTERNAL,
+                        created_at=self.now,
+                        params={"rung": rung, "phase": demand.phase},
+                        key=f"escalation:{demand.pk}:{demand.phase}:{demand.due_at.isoformat()}:{rung}",
+                    )
+                )
+        with transaction.atomic():
+            DemandUpdate.objects.bulk_create(entries, ignore_conflicts=True)
+            for rung in (Rung.OWNER, Rung.DEPARTMENT_HEAD, Rung.LEADERSHIP):
+                rows = [
+                    Q(pk=d.pk, due_at=d.due_at) for d, reached in self.climbed.values() if reached >= rung
+                ]
+                if rows:
+                    # Only while the deadline is the one the ladder was climbed for.
+                    Demand.objects.filter(reduce(or_, rows), escalation_level__lt=rung).update(
+                        escalation_level=rung
+                    )
+        self.climbed = {}
+
+
+def demand_deadlines_sweep(*, now: datetime.datetime | None = None) -> dict[str, int]:
+    """Warn owners before acknowledge-by and resolve-by; climb the escalation ladder when late."""
+    now = now or timezone.now()
+    sweep = _DeadlineSweep(now)
+    due = Demand.objects.filter(due_at__isnull=False, warn_at__lte=now).select_related(
+        "jv__liaison", "department__head", "owner", "sla_policy"
+    )
+    return run_sweep(due, sweep.specs, on_batch=sweep.record_batch)
+
+
+def demand_autoclose_sweep(*, now: datetime.datetime | None = None) -> dict[str, int]:
+    """Close the resolved demands nobody rated within the rating window, each in its own transaction."""
+    now = now or timezone.now()
+    closed = 0
+    pks = list(
+        Demand.objects.filter(status=Status.RESOLVED, rating_due_at__lte=now).values_list("pk", flat=True)
+    )
+    for pk in pks:
+        with transaction.atomic():
+            demand = Demand.objects.select_for_update(skip_locked=True).filter(pk=pk).first()
+            if demand is None or demand.status != Status.RESOLVED or demand.rating_due_at > now:
+                continue
+            demand.status = Status.CLOSED
+            demand.closed_at = now
+            demand.rating_due_at = None
+            _save(demand, None, ["status", "closed_at", "rating_due_at"])
+            _entry(
+                demand,
+                kind=UpdateKind.STATUS,
+                actor=None,
+                at=now,
+                from_status=Status.RESOLVED,
+                to_status=Status.CLOSED,
+                params={"automatic": True},
+            )
+            closed += 1
+    return {"due": len(pks), "closed": closed}

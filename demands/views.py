@@ -1,0 +1,345 @@
+"""Pages for demands: thin views over selectors and services."""
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.utils import timezone
+from django.utils.translation import gettext as _t
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import CreateView, DetailView, FormView, TemplateView, UpdateView, View
+
+from core.uploads import download_response
+from core.views import ScopedFilterView, ServiceFormMixin, UserFormKwargsMixin, apply_validation_error
+
+from . import permissions, selectors, services
+from .filters import DemandFilter
+from .forms import CommentForm, DemandEditForm, DemandForm, DemandRouteForm, RatingForm, TransitionForm
+from .models import Demand
+from .workflow import ACTIONS
+
+
+class DemandListView(ScopedFilterView):
+    model = Demand
+    filterset_class = DemandFilter
+    template_name = "demands/demand_list.html"
+    partial_template_name = "demands/includes/demand_table.html"
+
+    def get_queryset(self):
+        return selectors.demand_list(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["now"] = timezone.now()
+        context["can_raise"] = permissions.can_raise(self.request.user)
+        return context
+
+
+class DemandDetailView(LoginRequiredMixin, DetailView):
+    model = Demand
+    context_object_name = "demand"
+    template_name = "demands/demand_detail.html"
+
+    def get_object(self, queryset=None):
+        return selectors.demand_get(user=self.request.user, pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(selectors.demand_detail_context(demand=self.object, user=self.request.user))
+        context.setdefault("comment_form", CommentForm(user=self.request.user))
+        context["now"] = timezone.now()
+        return context
+
+
+class DemandCreateView(LoginRequiredMixin, UserFormKwargsMixin, ServiceFormMixin, CreateView):
+    model = Demand
+    form_class = DemandForm
+    template_name = "demands/demand_form.html"
+    success_message = _("The demand was submitted. It is routed to the responsible department.")
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not permissions.can_raise(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        initial = super().get_initial()
+        if "jv" in self.request.GET:
+            initial["jv"] = self.request.GET["jv"]
+        return initial
+
+    def perform(self, form):
+        return services.demand_raise(
+            actor=self.request.user,
+            data=form.service_data(),
+            attachment=form.cleaned_data.get("attachment"),
+        )
+
+
+class DemandObjectMixin(LoginRequiredMixin):
+    """Load the demand through the viewer's scope first: outside it, a 404 whatever the action."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.demand = selectors.demand_get(user=request.user, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_object(self, queryset=None):
+        return self.demand
+
+    def get_success_url(self):
+        return self.demand.get_absolute_url()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["demand"] = self.demand
+        return context
+
+
+class DemandUpdateView(DemandObjectMixin, UserFormKwargsMixin, ServiceFormMixin, UpdateView):
+    model = Demand
+    form_class = DemandEditForm
+    template_name = "demands/demand_edit.html"
+    success_message = _("The demand was saved.")
+
+    def get(self, request, *args, **kwargs):
+        self._require(permissions.can_edit)
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self._require(permissions.can_edit)
+        return super().post(request, *args, **kwargs)
+
+    def _require(self, rule):
+        if not rule(self.request.user, self.demand):
+            raise PermissionDenied
+
+    def perform(self, form):
+        return services.demand_update(
+            demand=self.demand,
+            actor=self.request.user,
+            data=form.service_data(),
+            expected_version=form.expected_version,
+        )
+
+
+class DemandRouteView(DemandUpdateView):
+    form_class = DemandRouteForm
+    template_name = "demands/demand_route.html"
+    success_message = _("The assignment was saved.")
+
+    def get(self, request, *args, **kwargs):
+        self._require(permissions.can_route)
+        return UpdateView.get(self, request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self._require(permissions.can_route)
+        return UpdateView.post(self, request, *args, **kwargs)
+
+    def perform(self, form):
+        return services.demand_route(
+            demand=self.demand,
+            actor=self.request.user,
+            department=form.cleaned_data["department"],
+            owner=form.cleaned_data["owner"],
+            priority=form.cleaned_data["priority"],
+            expected_version=form.expected_version,
+        )
+
+
+class _ServiceForm(DemandObjectMixin, FormView):
+    """A form that calls a service on the demand; errors land on the fields, a stale version
+    is refused with the person's input kept."""
+
+    def form_valid(self, form):
+        try:
+            self.perform(form)
+        except ValidationError as exc:
+            if getattr(exc, "code", None) == "concurrent_edit":
+                # Show the current version so that submitting again (having looked) goes through.
+                form.data = form.data.copy()
+                form.data["version"] = Demand.objects.values_list("version", flat=True).get(pk=self.demand.pk)
+            apply_validation_error(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, self.success_message)
+        return HttpResponseRedirect(self.get_success_url())
+
+
+class DemandTransitionView(_ServiceForm):
+    """GET: the action's page (its note, what it will do); POST: the workflow service."""
+
+    form_class = TransitionForm
+    template_name = "demands/demand_transition.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.action = ACTIONS.get(kwargs["action"])
+        if self.action is None:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        if not self.action.allowed(request.user, self.demand):
+            raise PermissionDenied
+        return super().get(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "action": self.action, "demand": self.demand}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["action"] = self.action
+        return context
+
+    @property
+    def success_message(self):
+        return _t("Done: %(action)s.") % {"action": self.action.label}
+
+    def perform(self, form):
+        services.demand_transition(
+            demand=self.demand,
+            action=self.action.name,
+            actor=self.request.user,
+            note=form.cleaned_data["note"],
+            expected_version=form.cleaned_data["version"],
+        )
+
+
+class DemandRateView(_ServiceForm):
+    form_class = RatingForm
+    template_name = "demands/demand_rate.html"
+    success_message = _("Thank you: the rating was recorded and the demand is closed.")
+
+    def get(self, request, *args, **kwargs):
+        if not permissions.is_jv_side(request.user, self.demand):
+            raise PermissionDenied
+        return super().get(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "demand": self.demand}
+
+    def perform(self, form):
+        services.demand_rate(
+            demand=self.demand,
+            actor=self.request.user,
+            satisfaction=form.cleaned_data["satisfaction"],
+            comment=form.cleaned_data["comment"],
+            expected_version=form.cleaned_data["version"],
+        )
+
+
+class DemandCommentView(_ServiceForm):
+    """POST from the detail page's comment box; on an error the page shows the box with it."""
+
+    form_class = CommentForm
+    success_message = _("The comment was added.")
+    http_method_names = ["post"]
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get_success_url(self):
+        return self.demand.get_absolute_url() + "#timeline"
+
+    def form_invalid(self, form):
+        view = DemandDetailView(request=self.request, kwargs=self.kwargs, object=self.demand)
+        view.object = self.demand
+        return view.render_to_response(view.get_context_data(comment_form=form))
+
+    def perform(self, form):
+        services.demand_comment(
+            demand=self.demand,
+            actor=self.request.user,
+            text=form.cleaned_data["text"],
+            visibility=form.cleaned_data["visibility"],
+            attachment=form.cleaned_data.get("attachment"),
+        )
+
+
+class AttachmentDownloadView(DemandObjectMixin, View):
+    def get(self, request, *args, **kwargs):
+        attachment = selectors.attachment_get(
+            user=request.user, demand=self.demand, pk=kwargs["attachment_pk"]
+        )
+        return download_response(
+            file=attachment.file, filename=attachment.original_name, content_type=attachment.content_type
+        )
+
+
+class DemandReportView(LoginRequiredMixin, TemplateView):
+    """SLA figures per department, category or JV, over the demands the viewer sees."""
+
+    template_name = "demands/demand_report.html"
+
+    def report(self):
+        by = self.request.GET.get("by", "department")
+        year = self.request.GET.get("year", "")
+        return selectors.demand_report(
+            user=self.request.user, by=by, year=int(year) if year.isdigit() else None
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["report"] = self.report()
+        context["groupings"] = selectors.GROUPINGS
+        context["grouping_label"] = selectors.GROUPINGS[context["report"]["by"]]
+        context["years"] = selectors.report_years(user=self.request.user)
+        return context
+
+
+class DemandReportExportView(DemandReportView):
+    """The same figures as XLSX or CSV."""
+
+    def get(self, request, *args, **kwargs):
+        fmt = kwargs["fmt"]
+        if fmt not in ("csv", "xlsx"):
+            raise Http404
+        report = self.report()
+        headers = [
+            str(selectors.GROUPINGS[report["by"]]),
+            _t("Demands"),
+            _t("Open"),
+            _t("Acknowledge, median (working days)"),
+            _t("Acknowledge, 90th percentile (working days)"),
+            _t("Resolve, median (working days)"),
+            _t("Resolve, 90th percentile (working days)"),
+            _t("Resolved"),
+            _t("Resolved within SLA (%)"),
+            _t("Satisfaction (1-5)"),
+            _t("Ratings"),
+        ]
+        rows = [*report["rows"], *([report["total"]] if report["total"] else [])]
+        data = [
+            [
+                r.label,
+                r.count,
+                r.open,
+                r.acknowledge_median,
+                r.acknowledge_p90,
+                r.resolve_median,
+                r.resolve_p90,
+                r.resolved,
+                r.within_sla_share,
+                r.satisfaction,
+                r.rated,
+            ]
+            for r in rows
+        ]
+        filename = f"demand-report-{report['by']}-{report['year'] or 'all'}.{fmt}"
+        if fmt == "csv":
+            response = HttpResponse(content_type="text/csv; charset=utf-8")
+            response.write("\ufeff")  # Excel opens UTF-8 CSV with Chinese correctly only with a BOM
+            writer = csv.writer(response)
+            writer.writerow(headers)
+            writer.writerows(["" if v is None else v for v in row] for row in data)
+        else:
+            import tablib
+
+            dataset = tablib.Dataset(*data, headers=headers, title=_t("Demands")[:31])
+            response = HttpResponse(
+                dataset.export("xlsx"),
+                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
