@@ -68,8 +68,10 @@ def _looks_like(upload, file_type: FileType) -> bool:
 
 def check_upload(upload) -> CheckedUpload:
     """Refuse a file that is too large, of a type not on the list, or not what its name says."""
-    name = os.path.basename(upload.name or "")[:255]
-    extension = os.path.splitext(name)[1].lower()
+    stem, extension = os.path.splitext(os.path.basename(upload.name or ""))
+    extension = extension.lower()
+    # Shorten a long name from its stem, so the extension (the type) survives.
+    name = stem[: 255 - len(extension)] + extension
     if upload.size > max_upload_bytes():
         raise forms.ValidationError(
             _("The file is %(size)s; the largest allowed is %(limit)s."),

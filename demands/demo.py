@@ -192,9 +192,10 @@ STORIES = [
 
 def _at(now, days_ago: int, after: int) -> datetime.datetime:
     """``after`` working days after a submission ``days_ago`` working days ago (never in the future)."""
-    # Two hours before today's time of day, so the deadlines (which keep the time of day) are not
-    # crossed by a second seeding a moment later.
-    start = subtract_working_days(now, days_ago) - datetime.timedelta(hours=2)
+    # At half past nine in the morning: deadlines keep the time of day, so they read like office
+    # hours and a second seeding a moment later crosses none of them.
+    day = subtract_working_days(now, days_ago)
+    start = day.replace(hour=9, minute=30, second=0, microsecond=0)
     return min(add_working_days(start, after), now - datetime.timedelta(minutes=5))
 
 

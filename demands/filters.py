@@ -3,6 +3,7 @@
 import datetime
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +26,8 @@ class DemandFilter(django_filters.FilterSet):
         choices=[("mine", _("Mine"))],
         empty_label=_("All I can see"),
         method="filter_scope",
+        # Chosen with the tabs above the list; kept in the form so that filtering stays in the tab.
+        widget=forms.HiddenInput,
     )
     jv = django_filters.ModelChoiceFilter(
         label=_("Joint venture"), queryset=JointVenture.objects.none(), empty_label=_("All")
@@ -64,7 +67,7 @@ class DemandFilter(django_filters.FilterSet):
             ("title", "title"),
         ),
         field_labels={
-            "submitted": _("Submitted"),
+            "submitted": _("Submitted on"),
             "due": _("Deadline"),
             "priority": _("Priority"),
             "status": _("Status"),
@@ -98,7 +101,8 @@ class DemandFilter(django_filters.FilterSet):
             return queryset
         condition = Q(title__icontains=value) | Q(description__icontains=value)
         reference = value.upper().removeprefix("D-").lstrip("0")
-        if reference.isdigit():
+        # isdecimal, not isdigit: "²" is a digit that int() refuses.
+        if reference.isdecimal():
             condition |= Q(pk=int(reference))
         return queryset.filter(condition)
 

@@ -54,7 +54,7 @@ class SLAPolicy(VersionedModel):
         _("working days to resolve"), validators=[MinValueValidator(1)]
     )
     warning_days = models.PositiveSmallIntegerField(
-        _("warning, working days before a deadline"),
+        _("working days of warning before a deadline"),
         default=1,
         help_text=_("The owner is warned this many working days before each deadline; 0 for no warning."),
     )

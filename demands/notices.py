@@ -42,6 +42,6 @@ DEADLINE_WARNING = kinds.register(
 ESCALATED = kinds.register(
     "demands.escalated",
     label=_("Demand overdue (escalation)"),
-    subject=_("Overdue: demand %(ref)s of %(jv)s was due to be %(phase)s by %(due)s (%(rung)s)"),
+    subject=_("Overdue: demand %(ref)s of %(jv)s was due to be %(phase)s by %(due)s; escalated to: %(rung)s"),
     body=_("%(title)s. Owner: %(owner)s; department: %(department)s."),
 )

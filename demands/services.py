@@ -7,8 +7,6 @@ timeline entry written, and the people concerned notified (the outbox sends afte
 """
 
 import datetime
-from functools import reduce
-from operator import or_
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,7 +14,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import User
 from core.roles import Role, is_hq_staff, sees_all_ventures
@@ -40,7 +38,10 @@ from .workflow import ACTIONS
 
 # Used when an admin has deleted every policy that would apply.
 DEFAULT_POLICY = {"acknowledge_days": 3, "resolve_days": 20, "warning_days": 1, "escalation_interval_days": 2}
-PHASE_VERB = {Phase.ACKNOWLEDGE: gettext_lazy("acknowledged"), Phase.RESOLVE: gettext_lazy("resolved")}
+PHASE_VERB = {
+    Phase.ACKNOWLEDGE: pgettext_lazy("must be ... by a deadline", "acknowledged"),
+    Phase.RESOLVE: pgettext_lazy("must be ... by a deadline", "resolved"),
+}
 
 
 # --- Policies, routing, deadlines -----------------------------------------------------------------
@@ -70,10 +71,12 @@ def route_for(*, jv: JointVenture, category: str):
 
 
 def _schedule(demand: Demand, policy: SLAPolicy) -> None:
-    """Compute the deadlines from the policy: acknowledge-by from submission, resolve-by from the
-    clock's start plus the working days spent on hold; then the running deadline and its warning."""
+    """Compute the deadlines from the policy: acknowledge-by from submission (unless already met:
+    a deadline met stays what it was), resolve-by from the clock's start plus the working days
+    spent on hold; then the running deadline and its warning."""
     demand.sla_policy = policy if policy.pk else None
-    demand.acknowledge_by = add_working_days(demand.submitted_at, policy.acknowledge_days)
+    if demand.acknowledged_at is None:
+        demand.acknowledge_by = add_working_days(demand.submitted_at, policy.acknowledge_days)
     demand.resolve_by = add_working_days(demand.clock_started_at, policy.resolve_days + demand.held_days)
     _set_running_deadline(demand, policy)
 
@@ -420,21 +423,21 @@ def _apply(demand: Demand, action: str, *, note: str, at) -> set[str]:
         demand.held_days += held
         demand.held_days_total += held
         demand.on_hold_since = None
-        policy = demand.sla_policy or SLAPolicy(**DEFAULT_POLICY)
-        demand.resolve_by = add_working_days(demand.clock_started_at, policy.resolve_days + demand.held_days)
+        # Push the deadline the demand has by the days on hold. Not recomputed from the policy: a
+        # policy edited (or deleted) meanwhile must move no existing deadline.
+        demand.resolve_by = add_working_days(demand.resolve_by, held)
         return {"held_days", "held_days_total", "on_hold_since", "resolve_by"}
     if action == "resolve":
         demand.resolution = note
         demand.resolved_at = at
         demand.rating_due_at = add_working_days(at, settings.DEMAND_RATING_WORKING_DAYS)
         return {"resolution", "resolved_at", "rating_due_at"}
-    if action == "reject":
-        demand.rejection_reason = note
+    if action in ("reject", "withdraw"):
+        demand.rejection_reason = note if action == "reject" else demand.rejection_reason
         demand.closed_at = at
-        return {"rejection_reason", "closed_at"}
-    if action == "withdraw":
-        demand.closed_at = at
-        return {"closed_at"}
+        # Ending while on hold ends the hold too.
+        demand.on_hold_since = None
+        return {"rejection_reason", "closed_at", "on_hold_since"}
     if action == "reopen":
         until = reopen_deadline(demand)
         if until is None or at > until:
@@ -443,13 +446,15 @@ def _apply(demand: Demand, action: str, *, note: str, at) -> set[str]:
                 % {"days": settings.DEMAND_REOPEN_WORKING_DAYS},
                 code="reopen_window",
             )
-        policy = demand.sla_policy or SLAPolicy(**DEFAULT_POLICY)
+        # A fresh clock under the policy that applies today to the demand's priority and category.
+        policy = policy_for(priority=demand.priority, category=demand.category)
+        demand.sla_policy = policy if policy.pk else None
         demand.clock_started_at = at
         demand.held_days = 0
         demand.resolved_at = None
         demand.rating_due_at = None
         demand.resolve_by = add_working_days(at, policy.resolve_days)
-        return {"clock_started_at", "held_days", "resolved_at", "rating_due_at", "resolve_by"}
+        return {"sla_policy", "clock_started_at", "held_days", "resolved_at", "rating_due_at", "resolve_by"}
     return set()
 
 
@@ -680,16 +685,22 @@ class _DeadlineSweep:
                     )
                 )
         with transaction.atomic():
-            DemandUpdate.objects.bulk_create(entries, ignore_conflicts=True)
+            # Lock the rows and keep those whose deadline is still the one the ladder was climbed
+            # for: a person who accepted or re-prioritised meanwhile reset the ladder.
+            current = dict(
+                Demand.objects.select_for_update()
+                .filter(pk__in=list(self.climbed))
+                .values_list("pk", "due_at")
+            )
+            climbed = [(d, r) for pk, (d, r) in self.climbed.items() if current.get(pk) == d.due_at]
+            kept = {d.pk for d, _r in climbed}
+            DemandUpdate.objects.bulk_create(
+                [e for e in entries if e.demand_id in kept], ignore_conflicts=True
+            )
             for rung in (Rung.OWNER, Rung.DEPARTMENT_HEAD, Rung.LEADERSHIP):
-                rows = [
-                    Q(pk=d.pk, due_at=d.due_at) for d, reached in self.climbed.values() if reached >= rung
-                ]
-                if rows:
-                    # Only while the deadline is the one the ladder was climbed for.
-                    Demand.objects.filter(reduce(or_, rows), escalation_level__lt=rung).update(
-                        escalation_level=rung
-                    )
+                ids = [d.pk for d, reached in climbed if reached >= rung]
+                if ids:
+                    Demand.objects.filter(pk__in=ids, escalation_level__lt=rung).update(escalation_level=rung)
         self.climbed = {}
 
 
@@ -697,8 +708,12 @@ def demand_deadlines_sweep(*, now: datetime.datetime | None = None) -> dict[str,
     """Warn owners before acknowledge-by and resolve-by; climb the escalation ladder when late."""
     now = now or timezone.now()
     sweep = _DeadlineSweep(now)
-    due = Demand.objects.filter(due_at__isnull=False, warn_at__lte=now).select_related(
-        "jv__liaison", "department__head", "owner", "sla_policy"
+    # A demand at the top of the ladder has nothing more to say until its deadline moves (which
+    # resets the ladder), so the overdue backlog is not re-read forever.
+    due = (
+        Demand.objects.filter(due_at__isnull=False, warn_at__lte=now)
+        .exclude(escalation_level=Rung.LEADERSHIP)
+        .select_related("jv__liaison", "department__head", "owner", "sla_policy")
     )
     return run_sweep(due, sweep.specs, on_batch=sweep.record_batch)
 

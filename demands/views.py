@@ -1,6 +1,7 @@
 """Pages for demands: thin views over selectors and services."""
 
 import csv
+import datetime
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -15,6 +16,7 @@ from core.uploads import download_response
 from core.views import ScopedFilterView, ServiceFormMixin, UserFormKwargsMixin, apply_validation_error
 
 from . import permissions, selectors, services
+from .choices import Status
 from .filters import DemandFilter
 from .forms import CommentForm, DemandEditForm, DemandForm, DemandRouteForm, RatingForm, TransitionForm
 from .models import Demand
@@ -167,6 +169,16 @@ class _ServiceForm(DemandObjectMixin, FormView):
         return HttpResponseRedirect(self.get_success_url())
 
 
+def _not_now(request, demand):
+    """An action page opened from a stale link: say why, and show the demand as it is now."""
+    messages.info(
+        request,
+        _t("This demand is %(status)s: it cannot be moved that way now.")
+        % {"status": demand.get_status_display()},
+    )
+    return HttpResponseRedirect(demand.get_absolute_url())
+
+
 class DemandTransitionView(_ServiceForm):
     """GET: the action's page (its note, what it will do); POST: the workflow service."""
 
@@ -182,6 +194,8 @@ class DemandTransitionView(_ServiceForm):
     def get(self, request, *args, **kwargs):
         if not self.action.allowed(request.user, self.demand):
             raise PermissionDenied
+        if self.demand.status not in self.action.sources:
+            return _not_now(request, self.demand)
         return super().get(request, *args, **kwargs)
 
     def get_form_kwargs(self):
@@ -214,6 +228,8 @@ class DemandRateView(_ServiceForm):
     def get(self, request, *args, **kwargs):
         if not permissions.is_jv_side(request.user, self.demand):
             raise PermissionDenied
+        if self.demand.status != Status.RESOLVED:
+            return _not_now(request, self.demand)
         return super().get(request, *args, **kwargs)
 
     def get_form_kwargs(self):
@@ -267,6 +283,11 @@ class AttachmentDownloadView(DemandObjectMixin, View):
         )
 
 
+def spreadsheet_safe(text: str) -> str:
+    """Keep a name that starts like a formula from running as one in Excel (CSV/formula injection)."""
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 class DemandReportView(LoginRequiredMixin, TemplateView):
     """SLA figures per department, category or JV, over the demands the viewer sees."""
 
@@ -274,10 +295,16 @@ class DemandReportView(LoginRequiredMixin, TemplateView):
 
     def report(self):
         by = self.request.GET.get("by", "department")
-        year = self.request.GET.get("year", "")
-        return selectors.demand_report(
-            user=self.request.user, by=by, year=int(year) if year.isdigit() else None
-        )
+        return selectors.demand_report(user=self.request.user, by=by, year=self.year())
+
+    def year(self) -> int | None:
+        """The year asked for; anything else (a typo, "²", 99999) reports every year."""
+        value = self.request.GET.get("year", "")
+        if not value.isdecimal():
+            return None
+        year = int(value)
+        # The year's bounds are computed in local time: keep them inside what datetime can hold.
+        return year if datetime.MINYEAR < year < datetime.MAXYEAR else None
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -298,7 +325,7 @@ class DemandReportExportView(DemandReportView):
         report = self.report()
         headers = [
             str(selectors.GROUPINGS[report["by"]]),
-            _t("Demands"),
+            _t("Number of demands"),
             _t("Open"),
             _t("Acknowledge, median (working days)"),
             _t("Acknowledge, 90th percentile (working days)"),
@@ -312,7 +339,7 @@ class DemandReportExportView(DemandReportView):
         rows = [*report["rows"], *([report["total"]] if report["total"] else [])]
         data = [
             [
-                r.label,
+                spreadsheet_safe(r.label),
                 r.count,
                 r.open,
                 r.acknowledge_median,

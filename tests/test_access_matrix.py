@@ -7,18 +7,31 @@ fails ``test_every_url_is_in_the_matrix``.
 
 The notifications pages belong to whoever is logged in, whatever their role: there "own" is the
 viewer's own notification and "other" someone else's, which is a 404 for everybody.
+
+The demands pages follow rules of their own (a representative raises demands and works on their
+JV's; leadership routes but takes no handler action): their ``Spec`` states each role's outcome
+in ``expected``, and ``test_demand_posts`` (not the generic ``test_post``) proves that a refused
+POST changes nothing.
 """
 
+import csv
 import datetime
+import io
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from core.roles import Role
+from core.uploads import check_upload
+from demands import services as demand_services
+from demands.models import Demand, DemandAttachment, DemandUpdate
 from notifications import kinds
 from notifications.models import Notification, NotificationPreference
 from notifications.services import notify
@@ -29,6 +42,13 @@ from tests.helpers import db_snapshot, form_data, indicators_post_data, venture_
 from ventures.models import Shareholding
 
 DENIED = frozenset({403, 404})
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    """Demand attachments land in a folder of the test's own."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
 
 # Public or login-only pages with no object behind them; tested in tests/accounts/test_auth.py.
 AUTH_URLS = {"login", "logout", "password_change", "password_change_done", "accounts:language"}
@@ -55,6 +75,16 @@ class Spec:
     post_only: bool = False
     # The page shows the viewer's notifications: give the viewer some, and someone else one.
     inbox: bool = False
+    # URL arguments that name no object (an export's format).
+    kwargs: dict | None = None
+    # Rows the page needs, built from the portfolio before the request (idempotent).
+    setup: Callable[[dict], object] | None = None
+    # What each role gets, where the app's rules differ from ``EXPECTED``'s by kind: role ->
+    # status (no object) or (own, other).
+    expected: dict | None = None
+    # False where the generic ``test_post`` cannot build the POST; a test of the app's own must
+    # then prove that a refused POST changes nothing (see ``test_demand_posts``).
+    generic_post: bool = True
 
 
 def _object_list_count(response):
@@ -90,6 +120,95 @@ def _inbox(portfolio, user) -> dict:
 
 
 EVERY_ROLE_SEES_TWO = {"nobody": 2, "rep": 2, "leader": 2, "hq": 2, "admin": 2}
+
+
+# --- Demands -------------------------------------------------------------------------------------
+
+PDF = b"%PDF-1.4\n% an attachment of the access matrix\n"
+HIDDEN_DEMAND_TITLES = ["他方需求 Hidden Demand", "他方已解决 Hidden Resolved"]
+
+
+def _pdf(name="brief.pdf"):
+    return check_upload(SimpleUploadedFile(name, PDF, content_type="application/pdf"))
+
+
+def _demands(portfolio) -> dict:
+    """In each JV an open demand and a resolved one, raised by its representative with a file.
+
+    The open ones have neither a department nor an owner, so every member of HQ handles them,
+    ``hq`` too (who has no department); the resolved ones were accepted (and so taken) and
+    resolved by another member of HQ.
+    """
+    if "demands" in portfolio:
+        return portfolio["demands"]
+    handler = f.make_user(Role.HQ_STAFF, username="matrix_handler")
+    titles = {
+        "own": "本方需求 Own Demand",
+        "own_resolved": "本方已解决 Own Resolved",
+        "other": HIDDEN_DEMAND_TITLES[0],
+        "other_resolved": HIDDEN_DEMAND_TITLES[1],
+    }
+    made = {}
+    for key, title in titles.items():
+        jv = key.removesuffix("_resolved")
+        raiser = portfolio["rep"] if jv == "own" else portfolio["other_rep"]
+        demand = f.make_demand(portfolio[jv], raiser, title=title, attachment=_pdf())
+        Demand.objects.filter(pk=demand.pk).update(department=None)
+        if key.endswith("_resolved"):
+            for action, note in (("accept", ""), ("resolve", "Done.")):
+                demand_services.demand_transition(demand=demand, action=action, actor=handler, note=note)
+        made[key] = Demand.objects.get(pk=demand.pk)
+        made[f"{key}_file"] = DemandAttachment.objects.get(demand=demand)
+    portfolio["demands"] = made
+    return made
+
+
+def _demand(key, **extra):
+    return lambda p: {"pk": _demands(p)[key].pk, **extra}
+
+
+def _demand_attachment(key):
+    return lambda p: {"pk": _demands(p)[key].pk, "attachment_pk": _demands(p)[f"{key}_file"].pk}
+
+
+def _report_count(response):
+    total = response.context["report"]["total"]
+    return total.count if total else 0
+
+
+def _csv_count(response):
+    """The number of demands on the export's last line (the total), 0 for an empty export."""
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    return int(rows[-1][1]) if len(rows) > 1 else 0
+
+
+# Two demands in each JV: the representative sees their JV's two.
+DEMAND_ROWS = {"nobody": 0, "rep": 2, "leader": 4, "hq": 4, "admin": 4}
+# The demands rules (demands/permissions.py, demands/workflow.py). Nobody sees no demand, so every
+# demand page is a 404 for them: the demand is looked up before any rule applies.
+DEMAND_CREATE = {"nobody": 403, "rep": 200, "leader": 403, "hq": 200, "admin": 200}
+# The raiser while the demand is submitted, and the handlers.
+DEMAND_EDIT = {
+    "nobody": (404, 404),
+    "rep": (200, 404),
+    "leader": (403, 403),
+    "hq": (200, 200),
+    "admin": (200, 200),
+}
+# The handlers and leadership (escalations reach them).
+DEMAND_ROUTE = {**DEMAND_EDIT, "rep": (403, 404), "leader": (200, 200)}
+# Accept, hold, resolve, reject: the handlers only.
+DEMAND_HANDLER_ACTION = {**DEMAND_EDIT, "rep": (403, 404)}
+# The JV side rates: HQ, leadership and the admin do not.
+DEMAND_RATE = {**DEMAND_EDIT, "hq": (403, 403), "admin": (403, 403)}
+# A POST from the detail page: a GET is refused by method, once the demand is found.
+DEMAND_COMMENT = {
+    "nobody": (404, 404),
+    "rep": (405, 404),
+    "leader": (405, 405),
+    "hq": (405, 405),
+    "admin": (405, 405),
+}
 
 
 REGISTRY: dict[str, Spec] = {
@@ -172,6 +291,38 @@ REGISTRY: dict[str, Spec] = {
     ),
     "notifications:notification_read_all": Spec("self", post_only=True, inbox=True),
     "notifications:preferences": Spec("self"),
+    "demands:demand_list": Spec("list", rows=DEMAND_ROWS, count=_object_list_count, setup=_demands),
+    # The report and its export count only the demands the viewer sees.
+    "demands:demand_report": Spec("list", rows=DEMAND_ROWS, count=_report_count, setup=_demands),
+    "demands:demand_report_export": Spec(
+        "list", rows=DEMAND_ROWS, count=_csv_count, kwargs={"fmt": "csv"}, setup=_demands
+    ),
+    "demands:demand_create": Spec("create", expected=DEMAND_CREATE, generic_post=False),
+    "demands:demand_detail": Spec("read", _demand("own"), _demand("other")),
+    "demands:attachment_download": Spec("read", _demand_attachment("own"), _demand_attachment("other")),
+    "demands:demand_update": Spec(
+        "edit", _demand("own"), _demand("other"), expected=DEMAND_EDIT, generic_post=False
+    ),
+    "demands:demand_route": Spec(
+        "edit", _demand("own"), _demand("other"), expected=DEMAND_ROUTE, generic_post=False
+    ),
+    "demands:demand_comment": Spec(
+        "edit", _demand("own"), _demand("other"), expected=DEMAND_COMMENT, generic_post=False
+    ),
+    "demands:demand_rate": Spec(
+        "edit",
+        _demand("own_resolved"),
+        _demand("other_resolved"),
+        expected=DEMAND_RATE,
+        generic_post=False,
+    ),
+    "demands:demand_transition": Spec(
+        "edit",
+        _demand("own", action="accept"),
+        _demand("other", action="accept"),
+        expected=DEMAND_HANDLER_ACTION,
+        generic_post=False,
+    ),
 }
 
 # What each role gets, by kind of page: (own object, other's object). Lists and create pages
@@ -225,14 +376,14 @@ def test_every_url_is_in_the_matrix():
 def _user(role, request, portfolio):
     if role == "anonymous":
         return None
-    if role == "rep":
-        return portfolio["rep"]
+    if role in ("rep", "other_rep"):
+        return portfolio[role]
     return request.getfixturevalue({"admin": "admin_user"}.get(role, role))
 
 
 def _urls(spec, portfolio, name, user=None):
     if spec.kind in ("list", "create", "self"):
-        return [(None, reverse(name))]
+        return [(None, reverse(name, kwargs=spec.kwargs))]
     source = _inbox(portfolio, user) if spec.kind == "mine" else portfolio
     return [
         ("own", reverse(name, kwargs=spec.own(source))),
@@ -241,10 +392,13 @@ def _urls(spec, portfolio, name, user=None):
 
 
 def _expected(role, spec, which):
-    if spec.post_only:
+    if spec.expected is not None:
+        rule = spec.expected[role]
+    elif spec.post_only:
         # Refused by method before anything is looked up, so an id reveals nothing.
         return 405
-    rule = EXPECTED[role][spec.kind]
+    else:
+        rule = EXPECTED[role][spec.kind]
     if which is None:
         return rule
     return rule[0] if which == "own" else rule[1]
@@ -258,8 +412,13 @@ def test_get(name, role, request, portfolio, client_as):
     client = client_as(user)
     if spec.inbox and spec.kind != "mine":
         _inbox(portfolio, user)
+    if spec.setup is not None:
+        spec.setup(portfolio)
     for which, url in _urls(spec, portfolio, name, user):
         response = client.get(url)
+        if response.streaming:
+            # A download: reading it to the end lets the test client close the file.
+            b"".join(response.streaming_content)
         if role == "anonymous":
             assert response.status_code == 302, url
             assert response.url == f"{reverse('login')}?next={quote(url)}"
@@ -318,7 +477,9 @@ def _post_data(name, kwargs, portfolio, hq):
     return data
 
 
-WRITE_URLS = sorted(name for name, spec in REGISTRY.items() if spec.kind in ("edit", "create"))
+WRITE_URLS = sorted(
+    name for name, spec in REGISTRY.items() if spec.kind in ("edit", "create") and spec.generic_post
+)
 FORBIDDEN = [
     ("anonymous", "own"),
     ("nobody", "own"),
@@ -359,6 +520,150 @@ def test_post(name, role, which, request, portfolio, hq, client_as):
     else:
         assert response.status_code in DENIED
     assert after == before
+
+
+# --- Demands: a refused POST changes nothing ------------------------------------------------------
+
+
+def _demand_snapshot(media_root) -> dict:
+    """The registry's rows, every demand, timeline entry, attachment and notification (all
+    columns), the demands' history, and the files on disk."""
+    snapshot = db_snapshot()
+    for model in (Demand, DemandUpdate, DemandAttachment, Notification):
+        snapshot[model._meta.label] = list(model._default_manager.order_by("pk").values())
+    snapshot["demands.Demand history"] = Demand.history.count()
+    snapshot["files"] = sorted(str(p) for p in Path(media_root).rglob("*") if p.is_file())
+    return snapshot
+
+
+def _demand_post(name, action, key, portfolio) -> tuple[dict, dict]:
+    """URL arguments and what a browser would POST: a real change, made by someone allowed to."""
+    demands = _demands(portfolio)
+    if name == "demands:demand_create":
+        data = {
+            "jv": str(portfolio[key].pk),
+            "title": "POST 新需求",
+            "description": "说明",
+            "category": "policy",
+            "priority": "high",
+            "source": "direct",
+            "source_note": "",
+            "attachment": SimpleUploadedFile("new.pdf", PDF),
+        }
+        return {}, data
+    demand = Demand.objects.get(pk=demands[key].pk)
+    kwargs = {"pk": demand.pk}
+    version = str(demand.version)
+    if name == "demands:demand_update":
+        data = {
+            "version": version,
+            "title": "Changed by a POST",
+            "description": demand.description,
+            "category": demand.category,
+            "source": demand.source,
+            "source_note": "",
+        }
+    elif name == "demands:demand_route":
+        data = {"version": version, "department": "", "owner": "", "priority": "urgent"}
+    elif name == "demands:demand_comment":
+        data = {
+            "text": "A comment by POST",
+            "visibility": "shared",
+            "attachment": SimpleUploadedFile("c.pdf", PDF),
+        }
+    elif name == "demands:demand_rate":
+        data = {"version": version, "satisfaction": "4", "comment": "Fine."}
+    else:
+        kwargs["action"] = action
+        data = {"version": version, "note": "Sent by a POST."}
+    return kwargs, data
+
+
+# Every POST to the other JV's demand: (URL name, workflow action, which demand).
+OTHER_JV_POSTS = [
+    ("demands:demand_update", None, "other"),
+    ("demands:demand_route", None, "other"),
+    ("demands:demand_comment", None, "other"),
+    ("demands:demand_rate", None, "other_resolved"),
+    ("demands:demand_transition", "accept", "other"),
+    ("demands:demand_transition", "reject", "other"),
+    ("demands:demand_transition", "withdraw", "other"),
+    ("demands:demand_transition", "reopen", "other_resolved"),
+]
+# Who may make each of them: HQ handles, the JV side rates and reopens, and only the raiser withdraws.
+JV_SIDE = {
+    ("demands:demand_rate", None),
+    ("demands:demand_transition", "withdraw"),
+    ("demands:demand_transition", "reopen"),
+}
+
+
+def _control(name, action):
+    return "other_rep" if (name, action) in JV_SIDE else "hq"
+
+
+CREATE = "demands:demand_create"
+TRANSITION = "demands:demand_transition"
+DEMAND_POSTS = [
+    # A representative, and a user without a role, do not even find the other JV's demand.
+    *[(name, action, key, role, 404) for name, action, key in OTHER_JV_POSTS for role in ("rep", "nobody")],
+    *[(name, action, key, "anonymous", 302) for name, action, key in OTHER_JV_POSTS],
+    # On their own JV's demand, the representative is still no handler.
+    (TRANSITION, "accept", "own", "rep", 403),
+    ("demands:demand_route", None, "own", "rep", 403),
+    # Leadership reads, comments and routes; it takes no handler action, edits and rates nothing.
+    (TRANSITION, "accept", "own", "leader", 403),
+    (TRANSITION, "accept", "other", "leader", 403),
+    (TRANSITION, "reject", "other", "leader", 403),
+    (TRANSITION, "withdraw", "other", "leader", 403),
+    (TRANSITION, "reopen", "other_resolved", "leader", 403),
+    ("demands:demand_update", None, "other", "leader", 403),
+    ("demands:demand_rate", None, "other_resolved", "leader", 403),
+    # HQ handles; it neither rates nor withdraws the JV's demand.
+    ("demands:demand_rate", None, "other_resolved", "hq", 403),
+    (TRANSITION, "withdraw", "other", "hq", 403),
+    # Raising: for one's own JV only (the other one is not a choice), and not by leadership.
+    (CREATE, None, "other", "rep", 200),
+    (CREATE, None, "own", "leader", 403),
+    (CREATE, None, "own", "nobody", 403),
+    (CREATE, None, "own", "anonymous", 302),
+    # The controls: the same POSTs from someone allowed go through.
+    *[(name, action, key, _control(name, action), 302) for name, action, key in OTHER_JV_POSTS],
+    (CREATE, None, "other", "hq", 302),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "action", "key", "role", "status"),
+    [pytest.param(*case, id="-".join(str(c) for c in case if c is not None)) for case in DEMAND_POSTS],
+)
+def test_demand_posts(name, action, key, role, status, request, portfolio, settings, client_as):
+    kwargs, data = _demand_post(name, action, key, portfolio)
+    before = _demand_snapshot(settings.MEDIA_ROOT)
+    response = client_as(_user(role, request, portfolio)).post(reverse(name, kwargs=kwargs), data)
+    after = _demand_snapshot(settings.MEDIA_ROOT)
+    if role == "anonymous":
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("login"))
+        assert after == before
+        return
+    assert response.status_code == status, response.context and response.context["form"].errors
+    if status == 302:
+        # The control: the POST is a real change, so a refusal is the only reason nothing happens.
+        assert after != before
+        return
+    if status == 200:
+        assert list(response.context["form"].errors) == ["jv"]
+    assert after == before
+
+
+def test_every_demand_write_url_has_post_cases():
+    """The demands pages are left out of the generic ``test_post``: they must be covered above."""
+    covered = {name for name, *_rest in DEMAND_POSTS}
+    needed = {
+        name for name, spec in REGISTRY.items() if not spec.generic_post and spec.kind in ("edit", "create")
+    }
+    assert needed == covered
 
 
 # --- The notifications pages change only the viewer's own rows ------------------------------------
@@ -439,6 +744,24 @@ def _rep_pages(portfolio):
         reverse("ventures:party_detail", args=[portfolio["group"].pk]),
         reverse("ventures:party_detail", args=[portfolio["own_partner"].pk]),
         reverse("representatives:representative_detail", args=[portfolio["rep_profile"].pk]),
+        *_rep_demand_pages(portfolio),
+    ]
+
+
+def _rep_demand_pages(portfolio):
+    """The demands pages a representative reaches: their JV's demands, and the forms on them."""
+    demands = _demands(portfolio)
+    by_jv = "?by=jv"
+    return [
+        reverse("demands:demand_list"),
+        reverse("demands:demand_create"),
+        reverse("demands:demand_create") + f"?jv={portfolio['other'].pk}",
+        reverse("demands:demand_report") + by_jv,
+        reverse("demands:demand_report_export", args=["csv"]) + by_jv,
+        reverse("demands:demand_detail", args=[demands["own"].pk]),
+        reverse("demands:demand_detail", args=[demands["own_resolved"].pk]),
+        reverse("demands:demand_update", args=[demands["own"].pk]),
+        reverse("demands:demand_rate", args=[demands["own_resolved"].pk]),
     ]
 
 
@@ -452,7 +775,7 @@ def test_rep_pages_never_name_the_other_venture(language, portfolio, client_as):
         response = client.get(url)
         assert response.status_code == 200, url
         content = response.content.decode()
-        for hidden in _hidden_names(portfolio):
+        for hidden in [*_hidden_names(portfolio), *HIDDEN_DEMAND_TITLES]:
             assert hidden not in content, (url, hidden)
 
 
@@ -463,18 +786,30 @@ def test_hq_pages_do_name_the_other_venture(portfolio, hq, client_as):
     for language in ["en", "zh-hans"]:
         hq.language = language
         hq.save(update_fields=["language"])
-        for url in _rep_pages(portfolio)[:4]:
+        for url in [*_rep_pages(portfolio)[:4], *_rep_demand_pages(portfolio)[:5]]:
             seen += client.get(url).content.decode()
-    for hidden in _hidden_names(portfolio):
+    for hidden in [*_hidden_names(portfolio), *HIDDEN_DEMAND_TITLES]:
         assert hidden in seen, hidden
 
 
-LIST_URLS = ["ventures:venture_list", "ventures:party_list", "representatives:representative_list"]
+LIST_URLS = [
+    "ventures:venture_list",
+    "ventures:party_list",
+    "representatives:representative_list",
+    "demands:demand_list",
+]
+
+
+def _setup(url_name, portfolio):
+    spec = REGISTRY[url_name]
+    if spec.setup is not None:
+        spec.setup(portfolio)
 
 
 @pytest.mark.parametrize("url_name", LIST_URLS)
 def test_htmx_list_results_never_name_the_other_venture(url_name, portfolio, hq, client_as):
     """The filter form refreshes the results alone (htmx); they are scoped the same way."""
+    _setup(url_name, portfolio)
     rep_results = client_as(portfolio["rep"]).get(reverse(url_name), headers={"HX-Request": "true"})
     hq_results = client_as(hq).get(reverse(url_name), headers={"HX-Request": "true"})
     for response in (rep_results, hq_results):
@@ -482,7 +817,7 @@ def test_htmx_list_results_never_name_the_other_venture(url_name, portfolio, hq,
         assert "<html" not in response.content.decode()
     rep_content = rep_results.content.decode()
     assert len(rep_results.context["object_list"]) >= 1
-    for hidden in _hidden_names(portfolio):
+    for hidden in [*_hidden_names(portfolio), *HIDDEN_DEMAND_TITLES]:
         assert hidden not in rep_content, hidden
     # The control: HQ's results do show the other JV's rows.
     assert len(hq_results.context["object_list"]) > len(rep_results.context["object_list"])
@@ -508,6 +843,9 @@ def test_filter_dropdowns_offer_only_what_the_rep_sees(portfolio, client_as):
     reps_page = client.get(reverse("representatives:representative_list"))
     jvs = list(reps_page.context["filter"].form.fields["jv"].queryset)
     assert jvs == [portfolio["own"]]
+    _demands(portfolio)
+    demands_page = client.get(reverse("demands:demand_list"))
+    assert list(demands_page.context["filter"].form.fields["jv"].queryset) == [portfolio["own"]]
 
 
 def test_filter_dropdowns_offer_everything_to_hq(portfolio, hq, client_as):
@@ -524,6 +862,12 @@ def test_filter_dropdowns_offer_everything_to_hq(portfolio, hq, client_as):
         portfolio["own"],
         portfolio["other"],
     }
+    _demands(portfolio)
+    demands_page = client.get(reverse("demands:demand_list"))
+    assert set(demands_page.context["filter"].form.fields["jv"].queryset) == {
+        portfolio["own"],
+        portfolio["other"],
+    }
 
 
 @pytest.mark.parametrize(
@@ -535,10 +879,20 @@ def test_filter_dropdowns_offer_everything_to_hq(portfolio, hq, client_as):
         ("ventures:party_list", {"q": "Hidden"}),
         ("representatives:representative_list", {"q": "other_rep"}),
         ("representatives:representative_list", {"jv": "OTHER"}),
+        ("demands:demand_list", {"q": "Hidden"}),
+        ("demands:demand_list", {"q": "他方"}),
+        ("demands:demand_list", {"q": "OTHER_DEMAND"}),
+        ("demands:demand_list", {"jv": "OTHER"}),
     ],
 )
 def test_search_and_filters_find_nothing_hidden(url_name, query, portfolio, hq, client_as):
-    query = {k: str(portfolio["other"].pk) if v == "OTHER" else v for k, v in query.items()}
+    _setup(url_name, portfolio)
+    placeholders = {
+        "OTHER": lambda: str(portfolio["other"].pk),
+        # The other JV's demand by its reference, as people quote it ("D-00003").
+        "OTHER_DEMAND": lambda: _demands(portfolio)["other"].reference,
+    }
+    query = {k: placeholders[v]() if v in placeholders else v for k, v in query.items()}
     rep_rows = client_as(portfolio["rep"]).get(reverse(url_name), query).context["object_list"]
     assert list(rep_rows) == []
     # HQ finds something with the same query, so the query itself is not the reason.

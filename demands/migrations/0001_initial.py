@@ -144,7 +144,7 @@ class Migration(migrations.Migration):
                 ('category', models.CharField(blank=True, choices=[('market', 'Market expansion'), ('policy', 'Policy support'), ('research', 'Research resources'), ('financing', 'Financing'), ('land', 'Land and permits'), ('talent', 'Talent and services'), ('other', 'Other')], help_text='Empty: every category without a policy of its own.', max_length=16, verbose_name='category')),
                 ('acknowledge_days', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1)], verbose_name='working days to acknowledge')),
                 ('resolve_days', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1)], verbose_name='working days to resolve')),
-                ('warning_days', models.PositiveSmallIntegerField(default=1, help_text='The owner is warned this many working days before each deadline; 0 for no warning.', verbose_name='warning, working days before a deadline')),
+                ('warning_days', models.PositiveSmallIntegerField(default=1, help_text='The owner is warned this many working days before each deadline; 0 for no warning.', verbose_name='working days of warning before a deadline')),
                 ('escalation_interval_days', models.PositiveSmallIntegerField(default=2, help_text='When a deadline passes the owner is told; after this many more working days the department head; after as many again, leadership.', validators=[django.core.validators.MinValueValidator(1)], verbose_name='working days between escalation steps')),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
                 ('history_date', models.DateTimeField(db_index=True)),
@@ -190,7 +190,7 @@ class Migration(migrations.Migration):
                 ('category', models.CharField(blank=True, choices=[('market', 'Market expansion'), ('policy', 'Policy support'), ('research', 'Research resources'), ('financing', 'Financing'), ('land', 'Land and permits'), ('talent', 'Talent and services'), ('other', 'Other')], help_text='Empty: every category without a policy of its own.', max_length=16, verbose_name='category')),
                 ('acknowledge_days', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1)], verbose_name='working days to acknowledge')),
                 ('resolve_days', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1)], verbose_name='working days to resolve')),
-                ('warning_days', models.PositiveSmallIntegerField(default=1, help_text='The owner is warned this many working days before each deadline; 0 for no warning.', verbose_name='warning, working days before a deadline')),
+                ('warning_days', models.PositiveSmallIntegerField(default=1, help_text='The owner is warned this many working days before each deadline; 0 for no warning.', verbose_name='working days of warning before a deadline')),
                 ('escalation_interval_days', models.PositiveSmallIntegerField(default=2, help_text='When a deadline passes the owner is told; after this many more working days the department head; after as many again, leadership.', validators=[django.core.validators.MinValueValidator(1)], verbose_name='working days between escalation steps')),
             ],
             options={
