@@ -91,22 +91,37 @@ class DemandRouteForm(_NoFormTag, VersionedModelForm):
         return cleaned
 
 
-class TransitionForm(_NoFormTag, forms.Form):
+class _DemandVersion:
+    """An action form carries the demand's version; after a refusal it adopts the current one, so
+    submitting again (having looked at the change) goes through. As ``VersionedModelForm`` does."""
+
+    def __init__(self, *args, demand, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.demand = demand
+        if not self.is_bound:
+            self.fields["version"].initial = demand.version
+
+    def adopt_version(self) -> None:
+        self.data = self.data.copy()
+        self.data[self.add_prefix("version")] = (
+            Demand.objects.filter(pk=self.demand.pk).values_list("version", flat=True).get()
+        )
+
+
+class TransitionForm(_NoFormTag, _DemandVersion, forms.Form):
     """One workflow action: the version the page showed, and the action's note."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=5000)
 
-    def __init__(self, *args, action, demand, **kwargs):
+    def __init__(self, *args, action, **kwargs):
         super().__init__(*args, **kwargs)
         self.action = action
         self.fields["note"].label = action.note_label
         self.fields["note"].required = action.note_required
-        if not self.is_bound:
-            self.fields["version"].initial = demand.version
 
 
-class RatingForm(_NoFormTag, forms.Form):
+class RatingForm(_NoFormTag, _DemandVersion, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     satisfaction = forms.TypedChoiceField(
         label=_("How satisfied is the JV with the resolution?"),
@@ -117,11 +132,6 @@ class RatingForm(_NoFormTag, forms.Form):
     comment = forms.CharField(
         label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=5000
     )
-
-    def __init__(self, *args, demand, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not self.is_bound:
-            self.fields["version"].initial = demand.version
 
 
 class CommentForm(_NoFormTag, forms.Form):

@@ -5,7 +5,7 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.utils import timezone
 from django.utils.translation import gettext as _t
@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, DetailView, FormView, TemplateView, UpdateView, View
 
 from core.uploads import download_response
-from core.views import ScopedFilterView, ServiceFormMixin, UserFormKwargsMixin, apply_validation_error
+from core.views import ScopedFilterView, ServiceFormMixin, UserFormKwargsMixin
 
 from . import permissions, selectors, services
 from .choices import Status
@@ -151,22 +151,9 @@ class DemandRouteView(DemandUpdateView):
         )
 
 
-class _ServiceForm(DemandObjectMixin, FormView):
-    """A form that calls a service on the demand; errors land on the fields, a stale version
-    is refused with the person's input kept."""
-
-    def form_valid(self, form):
-        try:
-            self.perform(form)
-        except ValidationError as exc:
-            if getattr(exc, "code", None) == "concurrent_edit":
-                # Show the current version so that submitting again (having looked) goes through.
-                form.data = form.data.copy()
-                form.data["version"] = Demand.objects.values_list("version", flat=True).get(pk=self.demand.pk)
-            apply_validation_error(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, self.success_message)
-        return HttpResponseRedirect(self.get_success_url())
+class _ServiceForm(DemandObjectMixin, ServiceFormMixin, FormView):
+    """A form that calls a service on the demand (``perform``): errors land on the fields, a stale
+    version is refused with the person's input kept (the form's ``adopt_version``)."""
 
 
 def _not_now(request, demand):
