@@ -2,6 +2,7 @@
 
 from ventures import panels
 
-from .selectors import venture_demands_panel
+from .selectors import home_demands_panel, venture_demands_panel
 
 panels.register(venture_demands_panel)
+panels.register_home(home_demands_panel)

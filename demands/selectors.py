@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.roles import is_hq_staff, is_leadership, is_representative, sees_all_ventures
 from core.workdays import WorkingCalendar, local_zone
 
 from . import permissions
@@ -160,6 +161,36 @@ def venture_demands_panel(venture, user) -> dict | None:
         "now": now,
         "can_raise": permissions.can_raise(user),
     }
+
+
+def home_demands_panel(user) -> dict | None:
+    """What the viewer owes or follows: HQ their queue (theirs or their department's), a
+    representative the demands they raised, leadership the whole portfolio. One aggregate query."""
+    demands = Demand.objects.visible_to(user)
+    if is_hq_staff(user):
+        mine = Q(owner=user) | (Q(department_id=user.department_id) if user.department_id else Q(pk__in=[]))
+        scope = "mine"
+    elif is_representative(user) and not sees_all_ventures(user):
+        mine = Q(raised_by=user)
+        scope = "mine"
+    elif is_leadership(user) or getattr(user, "is_superuser", False):
+        mine = Q()
+        scope = ""
+    else:
+        return None
+    now = timezone.now()
+    today = timezone.localtime(now, local_zone()).date()
+    week_end = datetime.datetime.combine(
+        today + datetime.timedelta(days=7 - today.weekday()), datetime.time.min, tzinfo=local_zone()
+    )
+    stats = demands.filter(mine).aggregate(
+        open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
+        overdue=Count("pk", filter=Q(due_at__lt=now)),
+        due_this_week=Count("pk", filter=Q(due_at__gte=now, due_at__lt=week_end)),
+        to_rate=Count("pk", filter=Q(status=Status.RESOLVED)),
+        escalated=Count("pk", filter=Q(escalation_level__gte=3, due_at__isnull=False)),
+    )
+    return {"template": "demands/includes/home_panel.html", "stats": stats, "scope": scope}
 
 
 # --- Reports -------------------------------------------------------------------------------------

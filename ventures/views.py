@@ -13,6 +13,7 @@ from . import selectors, services
 from .filters import PartyFilter, VentureFilter
 from .forms import AnnualIndicatorsForm, JointVentureForm, PartyForm, ShareholdingForm
 from .models import AnnualIndicators, JointVenture, Party, Shareholding
+from .panels import home_panels_for
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
@@ -24,6 +25,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context["summary"] = selectors.portfolio_summary(user=self.request.user)
         context["cards"] = selectors.venture_cards(user=self.request.user)
+        context["panels"] = home_panels_for(self.request.user)
         return context
 
 
