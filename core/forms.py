@@ -14,13 +14,36 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
+class VersionField(forms.IntegerField):
+    """The hidden version a form was rendered with. A missing or garbled value cleans to None, which
+    the form treats as stale (refused with the usual message, never an invisible field error)."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except forms.ValidationError:
+            return None
+
+    def validate(self, value):
+        pass
+
+    def run_validators(self, value):
+        pass
+
+
 class VersionedModelForm(forms.ModelForm):
     """A model form that carries the row's version, so a stale edit is refused, not saved.
 
     Used by the portal's forms and the admin's, so both refuse the same way.
     """
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -40,6 +63,11 @@ class VersionedModelForm(forms.ModelForm):
             if current is not None and current != submitted:
                 self.adopt_version(current)
                 raise ConcurrentEditError()
+        elif self.instance.pk:
+            # No version came back (an old page, a hand-made request): nobody can tell what the
+            # person saw, so refuse as stale rather than overwrite.
+            self.adopt_version()
+            raise ConcurrentEditError()
         return cleaned
 
     def adopt_version(self, current: int | None = None) -> None:

@@ -5,8 +5,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department, User
-from core.forms import VersionedModelForm
+from core.forms import VersionedModelForm, VersionField
 from core.roles import Role, is_representative, sees_all_ventures
+from core.services import ConcurrentEditError
 from core.uploads import AttachmentField
 from ventures.models import JointVenture
 
@@ -101,6 +102,13 @@ class _DemandVersion:
         if not self.is_bound:
             self.fields["version"].initial = demand.version
 
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("version") is None:
+            self.adopt_version()
+            raise ConcurrentEditError()
+        return cleaned
+
     def adopt_version(self) -> None:
         self.data = self.data.copy()
         self.data[self.add_prefix("version")] = (
@@ -111,7 +119,7 @@ class _DemandVersion:
 class TransitionForm(_NoFormTag, _DemandVersion, forms.Form):
     """One workflow action: the version the page showed, and the action's note."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = VersionField()
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=5000)
 
     def __init__(self, *args, action, **kwargs):
@@ -122,7 +130,7 @@ class TransitionForm(_NoFormTag, _DemandVersion, forms.Form):
 
 
 class RatingForm(_NoFormTag, _DemandVersion, forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = VersionField()
     satisfaction = forms.TypedChoiceField(
         label=_("How satisfied is the JV with the resolution?"),
         choices=SATISFACTION_CHOICES,

@@ -32,8 +32,10 @@ def can_route(user, demand) -> bool:
 
 
 def is_jv_side(user, demand) -> bool:
-    """The raiser, or a representative of the JV (who sees the demand, so serves there)."""
-    return demand.raised_by_id == user.pk or is_representative(user)
+    """A representative of the JV (asked of one who sees the demand, so serves there). HQ staff
+    are never the JV's side, not even for a demand they raised on its behalf: they do not rate
+    their own work."""
+    return is_representative(user) and not sees_all_ventures(user)
 
 
 def can_edit(user, demand) -> bool:

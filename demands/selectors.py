@@ -265,25 +265,30 @@ def demand_report(*, user, by: str = "department", year: int | None = None) -> d
         )
     )
     groups: dict[object, list[Demand]] = defaultdict(list)
+    labels: dict[object, str] = {}
     for demand in rows:
-        groups[_group_key(demand, by)].append(demand)
+        key, labels[key] = _group_key(demand, by)
+        groups[key].append(demand)
     calendar = None
     if rows:
         moments = [d.submitted_at for d in rows] + [d.resolved_at for d in rows if d.resolved_at]
         moments += [d.acknowledged_at for d in rows if d.acknowledged_at]
         calendar = WorkingCalendar(_local_date(min(moments)), _local_date(max(moments)))
-    table = [_report_row(label, members, calendar) for label, members in groups.items()]
+    table = [_report_row(labels[key], members, calendar) for key, members in groups.items()]
     table.sort(key=lambda r: (-r.count, r.label))
     total = _report_row(str(_("All")), rows, calendar) if rows else None
     return {"rows": table, "total": total, "by": by, "year": year}
 
 
-def _group_key(demand: Demand, by: str) -> str:
+def _group_key(demand: Demand, by: str) -> tuple[object, str]:
+    """The group a demand counts in (by id, so two namesakes stay apart) and its label."""
     if by == "category":
-        return str(Category(demand.category).label)
+        return demand.category, str(Category(demand.category).label)
     if by == "jv":
-        return str(demand.jv)
-    return str(demand.department) if demand.department_id else str(_("Not assigned"))
+        return demand.jv_id, str(demand.jv)
+    if demand.department_id:
+        return demand.department_id, str(demand.department)
+    return None, str(_("Not assigned"))
 
 
 def _report_row(label: str, members: list[Demand], calendar: WorkingCalendar | None) -> ReportRow:

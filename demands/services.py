@@ -8,6 +8,7 @@ timeline entry written, and the people concerned notified (the outbox sends afte
 
 import datetime
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -137,8 +138,28 @@ def _params(demand: Demand, **extra) -> dict:
     }
 
 
+def _may_see(user, demand: Demand) -> bool:
+    """Whether ``user`` still sees ``demand`` (a representative whose appointment ended does not)."""
+    return sees_all_ventures(user) or Demand.objects.visible_to(user).filter(pk=demand.pk).exists()
+
+
+def _jv_side(demand: Demand) -> list:
+    """Who speaks for the JV: the representative who raised the demand; for one HQ raised on the
+    JV's behalf, the JV's representatives in post."""
+    if permissions.is_jv_side(demand.raised_by, demand):
+        return [demand.raised_by]
+    appointment = apps.get_model("representatives", "Appointment")
+    return [
+        a.representative.user
+        for a in appointment.objects.active()
+        .filter(jv_id=demand.jv_id, representative__user__isnull=False)
+        .select_related("representative__user")
+    ]
+
+
 def _tell(recipients, *, kind, demand: Demand, tag: str, actor=None, params: dict | None = None) -> None:
-    """Notify each recipient once for ``tag`` (a timeline entry, a deadline step)."""
+    """Notify each recipient once for ``tag`` (a timeline entry, a deadline step), if they may
+    still see the demand."""
     specs = [
         NotificationSpec(
             recipient=user,
@@ -149,7 +170,7 @@ def _tell(recipients, *, kind, demand: Demand, tag: str, actor=None, params: dic
             target=demand,
         )
         for user in {u.pk: u for u in recipients if u is not None and u.is_active}.values()
-        if actor is None or user.pk != actor.pk
+        if (actor is None or user.pk != actor.pk) and _may_see(user, demand)
     ]
     notify_many(specs)
 
@@ -463,7 +484,7 @@ def _announce(demand: Demand, entry: DemandUpdate, actor) -> None:
     tag = f"u{entry.pk}"
     if demand.status == Status.RESOLVED:
         _tell(
-            [demand.raised_by],
+            _jv_side(demand),
             kind=notices.RESOLVED,
             demand=demand,
             tag=tag,
@@ -473,7 +494,7 @@ def _announce(demand: Demand, entry: DemandUpdate, actor) -> None:
         return
     params = _params(demand, status=kinds.in_each_language(Status(demand.status).label))
     _tell(
-        [demand.raised_by, *_first_rung(demand)],
+        [*_jv_side(demand), *_first_rung(demand)],
         kind=notices.STATUS_CHANGED,
         demand=demand,
         tag=tag,
@@ -551,7 +572,7 @@ def demand_comment(
         if attachment is not None:
             _attach(locked, update=entry, upload=attachment, actor=actor, visibility=visibility, at=at)
         if sees_all_ventures(actor):
-            recipients = [locked.raised_by] if visibility == Visibility.SHARED else []
+            recipients = _jv_side(locked) if visibility == Visibility.SHARED else []
             recipients += [locked.owner] if locked.owner else []
         else:
             recipients = _first_rung(locked)
@@ -600,15 +621,26 @@ class _DeadlineSweep:
     timeline entry of each rung has a key too. Both are inserted ignoring conflicts, so any number
     of runs, on any number of workers, record and tell each rung once. A deadline that moves
     (priority changed, accepted, resumed) starts a new ladder under new keys.
+
+    ``collect`` only works out what each demand of a batch is due; ``record_batch`` then locks the
+    batch's rows and says and records it for the demands whose deadline is still the one it was
+    worked out for, so a person who accepted or re-prioritised meanwhile is never contradicted.
     """
 
     def __init__(self, now):
         self.now = now
         self.leaders = _leadership()
-        self.climbed: dict[int, tuple[Demand, int]] = {}
+        self.pending: dict[int, tuple[Demand, list[NotificationSpec], int]] = {}
         self.calendar: WorkingCalendar | None = None
 
-    def specs(self, demand: Demand):
+    def collect(self, demand: Demand) -> list:
+        """Remember what ``demand`` is due; nothing is said before ``record_batch`` re-checks it."""
+        specs, reached = self._work_out(demand)
+        if specs or reached > demand.escalation_level:
+            self.pending[demand.pk] = (demand, specs, reached)
+        return []
+
+    def _work_out(self, demand: Demand) -> tuple[list[NotificationSpec], int]:
         policy = demand.sla_policy or SLAPolicy(**DEFAULT_POLICY)
         phase = demand.phase
         due_key = demand.due_at.isoformat()
@@ -632,7 +664,7 @@ class _DeadlineSweep:
                         target=demand,
                     )
                 )
-            return specs
+            return specs, Rung.NONE
         interval = policy.escalation_interval_days
         reached = _rung_reached(demand, self.now, self._calendar_for(demand, interval), interval)
         for rung in range(Rung.OWNER, reached + 1):
@@ -648,9 +680,7 @@ class _DeadlineSweep:
                         target=demand,
                     )
                 )
-        if reached > demand.escalation_level:
-            self.climbed[demand.pk] = (demand, reached)
-        return specs
+        return specs, reached
 
     def _calendar_for(self, demand: Demand, interval: int) -> WorkingCalendar:
         """One calendar for the whole sweep (two years back, one ahead); rebuilt only for a
@@ -667,12 +697,31 @@ class _DeadlineSweep:
             return self.calendar
         return WorkingCalendar(due, end)
 
-    def record_batch(self, batch) -> None:
-        """Write one timeline entry per rung climbed and raise the demands' escalation level."""
-        if not self.climbed:
-            return
+    def record_batch(self, batch) -> int:
+        """Under a lock on the batch's rows, notify and write one timeline entry per rung climbed
+        and raise the escalation level, for the demands whose deadline has not moved."""
+        if not self.pending:
+            return 0
+        with transaction.atomic():
+            current = dict(
+                Demand.objects.select_for_update()
+                .filter(pk__in=list(self.pending))
+                .values_list("pk", "due_at")
+            )
+            kept = [(d, s, r) for pk, (d, s, r) in self.pending.items() if current.get(pk) == d.due_at]
+            self.pending = {}
+            created = notify_many([spec for _d, specs, _r in kept for spec in specs])
+            climbed = [(d, r) for d, _s, r in kept if r > d.escalation_level]
+            DemandUpdate.objects.bulk_create(self._entries(climbed), ignore_conflicts=True)
+            for rung in (Rung.OWNER, Rung.DEPARTMENT_HEAD, Rung.LEADERSHIP):
+                ids = [d.pk for d, reached in climbed if reached >= rung]
+                if ids:
+                    Demand.objects.filter(pk__in=ids, escalation_level__lt=rung).update(escalation_level=rung)
+        return created
+
+    def _entries(self, climbed) -> list[DemandUpdate]:
         entries = []
-        for demand, reached in self.climbed.values():
+        for demand, reached in climbed:
             for rung in range(demand.escalation_level + 1, reached + 1):
                 entries.append(
                     DemandUpdate(
@@ -684,24 +733,7 @@ class _DeadlineSweep:
                         key=f"escalation:{demand.pk}:{demand.phase}:{demand.due_at.isoformat()}:{rung}",
                     )
                 )
-        with transaction.atomic():
-            # Lock the rows and keep those whose deadline is still the one the ladder was climbed
-            # for: a person who accepted or re-prioritised meanwhile reset the ladder.
-            current = dict(
-                Demand.objects.select_for_update()
-                .filter(pk__in=list(self.climbed))
-                .values_list("pk", "due_at")
-            )
-            climbed = [(d, r) for pk, (d, r) in self.climbed.items() if current.get(pk) == d.due_at]
-            kept = {d.pk for d, _r in climbed}
-            DemandUpdate.objects.bulk_create(
-                [e for e in entries if e.demand_id in kept], ignore_conflicts=True
-            )
-            for rung in (Rung.OWNER, Rung.DEPARTMENT_HEAD, Rung.LEADERSHIP):
-                ids = [d.pk for d, reached in climbed if reached >= rung]
-                if ids:
-                    Demand.objects.filter(pk__in=ids, escalation_level__lt=rung).update(escalation_level=rung)
-        self.climbed = {}
+        return entries
 
 
 def demand_deadlines_sweep(*, now: datetime.datetime | None = None) -> dict[str, int]:
@@ -715,7 +747,7 @@ def demand_deadlines_sweep(*, now: datetime.datetime | None = None) -> dict[str,
         .exclude(escalation_level=Rung.LEADERSHIP)
         .select_related("jv__liaison", "department__head", "owner", "sla_policy")
     )
-    return run_sweep(due, sweep.specs, on_batch=sweep.record_batch)
+    return run_sweep(due, sweep.collect, on_batch=sweep.record_batch)
 
 
 def demand_autoclose_sweep(*, now: datetime.datetime | None = None) -> dict[str, int]:

@@ -21,13 +21,14 @@ def run_sweep(
     to_specs: Callable[[object], Iterable[NotificationSpec]],
     *,
     batch_size: int = BATCH_SIZE,
-    on_batch: Callable[[list], None] | None = None,
+    on_batch: Callable[[list], int | None] | None = None,
 ) -> dict[str, int]:
     """Walk ``queryset`` in primary-key batches; create the notifications ``to_specs`` yields.
 
     Each batch costs the queryset's own query (with its select_related) plus notify_many's three,
-    however many rows it holds. ``on_batch`` runs after each batch's notifications (a sweep that
-    also records something on the rows, such as an escalation, does it there).
+    however many rows it holds. ``on_batch`` runs after each batch's notifications and may return
+    how many it created itself (a sweep that must re-check its rows under a lock before it says
+    anything, as the demands' escalation does, says it there).
     """
     seen = created = 0
     last_pk = 0
@@ -38,7 +39,7 @@ def run_sweep(
         specs = [spec for row in batch for spec in to_specs(row)]
         created += notify_many(specs)
         if on_batch is not None:
-            on_batch(batch)
+            created += on_batch(batch) or 0
         seen += len(batch)
         last_pk = batch[-1].pk
     return {"due": seen, "created": created}

@@ -19,6 +19,7 @@ from demands.choices import Status, UpdateKind, Visibility
 from demands.models import Demand, DemandUpdate, RoutingRule, SLAPolicy
 from demands.workflow import ACTIONS
 from notifications.models import Notification
+from representatives.models import Appointment
 from tests import factories as f
 
 BEIJING = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -915,3 +916,35 @@ def test_a_rating_from_a_stale_form_is_refused(world):
 
     assert exc.value.code == "concurrent_edit"
     assert snapshot(demand) == before
+
+
+# --- The JV's side: who is told, who rates ------------------------------------------------------------
+
+
+def test_a_representative_who_left_the_jv_is_told_nothing_more(world):
+    demand = raise_demand(world)
+    Appointment.objects.filter(representative__user=world.rep).update(end_date=datetime.date(2024, 6, 30))
+    act(demand, "accept", world.staff)
+    services.demand_comment(demand=demand, actor=world.staff, text="Shared news.")
+
+    assert told("demands.status_changed") == []
+    assert told("demands.commented") == []
+    # The control: a representative still in post is told.
+    other = raise_demand(world, actor=world.colleague)
+    act(other, "accept", world.staff)
+    assert told("demands.status_changed") == ["colleague"]
+
+
+def test_for_a_demand_hq_raised_the_jvs_representatives_are_told_and_rate(world):
+    demand = raise_demand(world, actor=world.staff)
+    act(demand, "accept", world.staff)
+    act(demand, "resolve", world.staff, note="Done.")
+    # Both representatives in post at the JV are asked; the stranger of the other JV is not.
+    assert told("demands.resolved") == ["colleague", "rep"]
+
+    with pytest.raises(PermissionDenied):
+        services.demand_rate(demand=demand, actor=world.staff, satisfaction=5)
+    assert Demand.objects.get(pk=demand.pk).status == Status.RESOLVED
+
+    services.demand_rate(demand=demand, actor=world.colleague, satisfaction=3)
+    assert Demand.objects.get(pk=demand.pk).satisfaction == 3

@@ -476,8 +476,11 @@ def test_the_timeline_shows_escalations_to_hq_only(rep, hq, demand, client_as):
     rep_page = client_as(rep).get(demand.get_absolute_url()).content.decode()
     assert 'data-kind="escalation"' in hq_page
     assert 'data-kind="escalation"' not in rep_page
-    # The badge on the demand itself is no secret: both see it is overdue.
+    # The badge on the demand itself is no secret: both see it is overdue. How far up HQ's ladder
+    # it climbed is HQ's business.
     assert 'data-testid="overdue"' in rep_page
+    assert 'data-testid="escalation"' in hq_page
+    assert 'data-testid="escalation"' not in rep_page
 
 
 @pytest.fixture
@@ -1068,3 +1071,52 @@ def test_the_home_panel_counts_what_each_person_owes(rep, clerk, hq, nobody, por
 
     # A user without a role has no panel at all.
     assert client_as(nobody).get(reverse("home")).context["panels"] == []
+
+
+# --- A form that comes back without its version is refused, visibly ---------------------------------
+
+
+@pytest.mark.parametrize("version", [None, "", "abc"], ids=["missing", "empty", "garbled"])
+def test_an_action_without_a_usable_version_is_refused_visibly_then_goes_through(
+    version, clerk, demand, client_as
+):
+    client = client_as(clerk)
+    url = _url("demand_transition", demand.pk, "accept")
+    data = {"note": "收到 Received"}
+    if version is not None:
+        data["version"] = version
+    before = _state(demand)
+
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert str(CONCURRENT_EDIT_MESSAGE) in response.content.decode()
+    assert _state(demand) == before
+    # The refused page carries the current version: submitting it again goes through.
+    response = client.post(url, form_data(response.context["form"]))
+    assert response.status_code == 302
+    demand.refresh_from_db()
+    assert demand.status == Status.ACCEPTED
+
+
+def test_an_assignment_without_a_version_never_overwrites(clerk, demand, client_as):
+    client = client_as(clerk)
+    data = rendered_form_data(client, _url("demand_route", demand.pk), priority="urgent")
+    del data["version"]
+    before = _state(demand)
+    response = client.post(_url("demand_route", demand.pk), data)
+    assert response.status_code == 200
+    assert str(CONCURRENT_EDIT_MESSAGE) in response.content.decode()
+    assert _state(demand) == before
+
+
+def test_the_report_keeps_two_departments_of_the_same_name_apart(hq, portfolio, client_as):
+    # Chinese names are unique; English ones need not be, and an English reader sees those.
+    hq.language = "en"
+    hq.save(update_fields=["language"])
+    twin = f.DepartmentFactory(name="另一个部门", name_en=portfolio["own"].department.name_en)
+    portfolio["other"].department = twin
+    portfolio["other"].save()
+    f.make_demand(portfolio["own"], hq)
+    f.make_demand(portfolio["other"], hq)
+    rows = client_as(hq).get(_url("demand_report") + "?by=department").context["report"]["rows"]
+    assert [(r.label, r.count) for r in rows] == [(twin.name_en, 1), (twin.name_en, 1)]

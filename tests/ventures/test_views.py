@@ -432,3 +432,18 @@ def test_home_query_budget(hq_client, client, django_assert_max_num_queries):
     with django_assert_max_num_queries(9):
         response = hq_client.get(reverse("home"))
     assert response.context["summary"]["total"] == 10
+
+
+def test_an_edit_that_comes_back_without_its_version_never_overwrites(hq_client):
+    """An old page or a hand-made request carries no version: refused as stale, visibly."""
+    from core.services import CONCURRENT_EDIT_MESSAGE
+
+    venture = f.JointVentureFactory(name_en="Before")
+    url = reverse("ventures:venture_update", args=[venture.pk])
+    data = rendered_form_data(hq_client, url, name_en="After")
+    del data["version"]
+    response = hq_client.post(url, data)
+    assert response.status_code == 200
+    assert str(CONCURRENT_EDIT_MESSAGE) in response.content.decode()
+    venture.refresh_from_db()
+    assert venture.name_en == "Before"
