@@ -94,6 +94,11 @@ def _window_for(day: datetime.date, n: int) -> WorkingCalendar:
     return WorkingCalendar(day - span, day + span)
 
 
+def local_date(moment: datetime.datetime) -> datetime.date:
+    """The calendar day ``moment`` falls on in Beijing time."""
+    return timezone.localtime(moment, local_zone()).date()
+
+
 def is_working_day(day: datetime.date) -> bool:
     return WorkingCalendar(day, day).is_working_day(day)
 

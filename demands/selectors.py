@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.roles import is_hq_staff, is_leadership, is_representative, sees_all_ventures
-from core.workdays import WorkingCalendar, local_zone
+from core.workdays import WorkingCalendar, local_date, local_zone
 
 from . import permissions
 from .choices import OPEN_STATUSES, PRIORITY_RANK, Category, Status
@@ -20,10 +20,6 @@ from .services import reopen_deadline
 from .workflow import actions_for
 
 LIST_RELATED = ("jv", "department", "owner", "raised_by")
-
-
-def _local_date(moment) -> datetime.date:
-    return timezone.localtime(moment, local_zone()).date()
 
 
 def with_priority_rank(queryset: QuerySet) -> QuerySet:
@@ -70,14 +66,14 @@ class Deadline:
 
 def _deadlines(demand: Demand, now: datetime.datetime) -> list[Deadline]:
     moments = [demand.acknowledge_by, demand.resolve_by, now, demand.acknowledged_at, demand.resolved_at]
-    dates = [_local_date(m) for m in moments if m]
+    dates = [local_date(m) for m in moments if m]
     calendar = WorkingCalendar(min(dates), max(dates))
 
     def deadline(label, due, done, running, measured):
         item = Deadline(label, due, done, running, measured)
         end = done or now
         item.late = end > due
-        low, high = sorted([_local_date(end), _local_date(due)])
+        low, high = sorted([local_date(end), local_date(due)])
         item.days = calendar.count(low, high)
         return item
 
@@ -273,7 +269,7 @@ def demand_report(*, user, by: str = "department", year: int | None = None) -> d
     if rows:
         moments = [d.submitted_at for d in rows] + [d.resolved_at for d in rows if d.resolved_at]
         moments += [d.acknowledged_at for d in rows if d.acknowledged_at]
-        calendar = WorkingCalendar(_local_date(min(moments)), _local_date(max(moments)))
+        calendar = WorkingCalendar(local_date(min(moments)), local_date(max(moments)))
     table = [_report_row(labels[key], members, calendar) for key, members in groups.items()]
     table.sort(key=lambda r: (-r.count, r.label))
     total = _report_row(str(_("All")), rows, calendar) if rows else None
@@ -298,10 +294,10 @@ def _report_row(label: str, members: list[Demand], calendar: WorkingCalendar | N
         if d.status in OPEN_STATUSES:
             row.open += 1
         if d.acknowledged_at:
-            ack.append(calendar.count(_local_date(d.submitted_at), _local_date(d.acknowledged_at)))
+            ack.append(calendar.count(local_date(d.submitted_at), local_date(d.acknowledged_at)))
         if d.resolved_at:
             row.resolved += 1
-            span = calendar.count(_local_date(d.submitted_at), _local_date(d.resolved_at))
+            span = calendar.count(local_date(d.submitted_at), local_date(d.resolved_at))
             res.append(max(span - d.held_days_total, 0))
             if d.resolved_at <= d.resolve_by:
                 row.within_sla += 1

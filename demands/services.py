@@ -23,6 +23,7 @@ from core.services import ConcurrentEditError, save_with_history
 from core.workdays import (
     WorkingCalendar,
     add_working_days,
+    local_date,
     local_zone,
     subtract_working_days,
     working_days_between,
@@ -181,10 +182,6 @@ def _first_rung(demand: Demand) -> list:
         if user is not None and user.is_active:
             return [user]
     return []
-
-
-def _local_date(moment) -> datetime.date:
-    return timezone.localtime(moment, local_zone()).date()
 
 
 def _local(moment) -> str:
@@ -440,7 +437,7 @@ def _apply(demand: Demand, action: str, *, note: str, at) -> set[str]:
         demand.on_hold_since = at
         return {"on_hold_since"}
     if action == "resume":
-        held = max(working_days_between(_local_date(demand.on_hold_since), _local_date(at)), 0)
+        held = max(working_days_between(local_date(demand.on_hold_since), local_date(at)), 0)
         demand.held_days += held
         demand.held_days_total += held
         demand.on_hold_since = None
@@ -685,11 +682,11 @@ class _DeadlineSweep:
     def _calendar_for(self, demand: Demand, interval: int) -> WorkingCalendar:
         """One calendar for the whole sweep (two years back, one ahead); rebuilt only for a
         deadline outside it."""
-        due = _local_date(demand.due_at)
+        due = local_date(demand.due_at)
         # The last rung is 2 intervals of working days after the deadline; leave room for holidays.
         end = due + datetime.timedelta(days=4 * interval + 30)
         if self.calendar is None:
-            today = _local_date(self.now)
+            today = local_date(self.now)
             self.calendar = WorkingCalendar(
                 today - datetime.timedelta(days=730), today + datetime.timedelta(days=365)
             )
