@@ -104,3 +104,56 @@ def add_bootstrap_classes(form) -> None:
             else "form-control form-control-sm"
         )
         widget.attrs.setdefault("class", css)
+
+
+class ObjectVersionForm(forms.Form):
+    """An action form on one record (``obj``): it carries the version the page showed, and after a
+    refusal adopts the current one, so submitting again (having looked at the change) goes through.
+    As ``VersionedModelForm`` does for editing forms; a missing version is refused as stale."""
+
+    version = VersionField()
+
+    def __init__(self, *args, obj, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.obj = obj
+        if not self.is_bound:
+            self.fields["version"].initial = obj.version
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("version") is None:
+            self.adopt_version()
+            raise ConcurrentEditError()
+        return cleaned
+
+    def adopt_version(self) -> None:
+        if not self.is_bound:
+            return
+        self.data = self.data.copy()
+        self.data[self.add_prefix("version")] = (
+            type(self.obj)._default_manager.filter(pk=self.obj.pk).values_list("version", flat=True).get()
+        )
+
+    @property
+    def expected_version(self) -> int | None:
+        return self.cleaned_data.get("version")
+
+
+class DateTimeInput(forms.DateTimeInput):
+    """A browser date-and-time picker (local time)."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
+
+
+class NoFormTagMixin:
+    """A crispy form rendered inside a template's own <form> (with its buttons)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from crispy_forms.helper import FormHelper
+
+        self.helper = FormHelper()
+        self.helper.form_tag = False

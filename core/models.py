@@ -1,5 +1,8 @@
 """Building blocks every app may use: timestamps, optimistic locking, bilingual names."""
 
+import uuid
+
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.utils import timezone, translation
@@ -69,6 +72,51 @@ class BilingualNameMixin:
 
     def __str__(self) -> str:
         return self.display_name
+
+
+def attachment_upload_path(instance, filename: str) -> str:
+    """A server-chosen name under the owner's folder: the uploader's file name never reaches the disk."""
+    return f"{instance.upload_folder()}/{uuid.uuid4().hex}{instance.extension}"
+
+
+class Attachment(models.Model):
+    """A file someone uploaded (checked by ``core.uploads``), served only through an access-checked view.
+
+    Subclasses add the record the file belongs to and say where it is stored (``upload_folder``).
+    """
+
+    file = models.FileField(_("file"), upload_to=attachment_upload_path, max_length=255)
+    original_name = models.CharField(_("file name"), max_length=255)
+    extension = models.CharField(_("extension"), max_length=10)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+
+    class Meta:
+        abstract = True
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def upload_folder(self) -> str:
+        raise NotImplementedError
+
+    def store(self, upload, *, actor, at=None):
+        """Fill this row from a ``core.uploads.CheckedUpload``, write the file, validate and save."""
+        self.original_name = upload.original_name
+        self.extension = upload.extension
+        self.content_type = upload.content_type
+        self.size = upload.size
+        self.uploaded_by = actor
+        self.uploaded_at = at or timezone.now()
+        self.file.save(upload.original_name, upload.file, save=False)
+        self.full_clean()
+        self.save()
+        return self
 
 
 class Heartbeat(models.Model):

@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import VersionedAdmin
+from core.admin import ReadOnlyInline, VersionedAdmin
 
 from .models import Demand, DemandAttachment, DemandUpdate, RoutingRule, SLAPolicy
 
@@ -30,18 +30,6 @@ class RoutingRuleAdmin(VersionedAdmin):
     search_fields = ["jv__name", "jv__name_en", "department__name"]
     autocomplete_fields = ["jv"]
     list_select_related = ["jv", "department", "owner"]
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-    show_change_link = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class DemandUpdateInline(ReadOnlyInline):

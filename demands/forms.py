@@ -5,9 +5,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department, User
-from core.forms import VersionedModelForm, VersionField
+from core.forms import ObjectVersionForm, VersionedModelForm, VersionField
 from core.roles import Role, is_representative, sees_all_ventures
-from core.services import ConcurrentEditError
 from core.uploads import AttachmentField
 from ventures.models import JointVenture
 
@@ -92,31 +91,15 @@ class DemandRouteForm(_NoFormTag, VersionedModelForm):
         return cleaned
 
 
-class _DemandVersion:
-    """An action form carries the demand's version; after a refusal it adopts the current one, so
-    submitting again (having looked at the change) goes through. As ``VersionedModelForm`` does."""
+class _DemandVersion(ObjectVersionForm):
+    """An action form on a demand (``demand``), carrying its version."""
 
     def __init__(self, *args, demand, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, obj=demand, **kwargs)
         self.demand = demand
-        if not self.is_bound:
-            self.fields["version"].initial = demand.version
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("version") is None:
-            self.adopt_version()
-            raise ConcurrentEditError()
-        return cleaned
-
-    def adopt_version(self) -> None:
-        self.data = self.data.copy()
-        self.data[self.add_prefix("version")] = (
-            Demand.objects.filter(pk=self.demand.pk).values_list("version", flat=True).get()
-        )
 
 
-class TransitionForm(_NoFormTag, _DemandVersion, forms.Form):
+class TransitionForm(_NoFormTag, _DemandVersion):
     """One workflow action: the version the page showed, and the action's note."""
 
     version = VersionField()
@@ -129,7 +112,7 @@ class TransitionForm(_NoFormTag, _DemandVersion, forms.Form):
         self.fields["note"].required = action.note_required
 
 
-class RatingForm(_NoFormTag, _DemandVersion, forms.Form):
+class RatingForm(_NoFormTag, _DemandVersion):
     version = VersionField()
     satisfaction = forms.TypedChoiceField(
         label=_("How satisfied is the JV with the resolution?"),

@@ -7,4 +7,13 @@ class RepresentativesConfig(AppConfig):
     verbose_name = _("Equity representatives")
 
     def ready(self):
-        from . import notices  # noqa: F401  (registers the notification kinds)
+        from ventures import panels
+
+        from . import (
+            notices,  # noqa: F401  (registers the notification kinds)
+            selectors,
+        )
+
+        panels.register(selectors.venture_meetings_panel)
+        panels.register_home(selectors.home_representative_panel)
+        panels.register_home(selectors.home_hq_panel)

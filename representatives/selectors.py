@@ -1,13 +1,36 @@
 """Reads of representatives and appointments, scoped to what the user may see."""
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from dataclasses import dataclass
+
+from django.db.models import Count, F, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from core.history import history_entries
+from core.roles import can_edit_registry, sees_all_ventures
 from ventures.models import JointVenture
 
-from .models import Appointment, Representative
+from . import permissions
+from .choices import (
+    OPEN_INSTRUCTION_STATES,
+    Decision,
+    EvaluationStatus,
+    InstructionState,
+    MeetingStatus,
+    ReportStatus,
+)
+from .models import (
+    Appointment,
+    Evaluation,
+    Meeting,
+    MeetingAttachment,
+    Proposal,
+    Report,
+    ReportAttachment,
+    Representative,
+)
 
 
 def representative_list(*, user) -> QuerySet[Representative]:
@@ -48,4 +71,262 @@ def representative_detail_context(*, representative: Representative, user) -> di
                 jv_id__in=JointVenture.objects.visible_to(user).values("pk"),
             ),
         ),
+    }
+
+
+# --- The governance loop -------------------------------------------------------------------------
+
+
+def meeting_list(*, user) -> QuerySet[Meeting]:
+    """Meetings of the JVs the user sees, with how many proposals await HQ's instruction."""
+    return (
+        Meeting.objects.visible_to(user)
+        .select_related("jv", "representative")
+        .annotate(
+            proposal_count=Count("proposals", distinct=True),
+            open_count=Count(
+                "proposals", filter=Q(proposals__instruction_state__in=OPEN_INSTRUCTION_STATES), distinct=True
+            ),
+            unvoted_count=Count("proposals", filter=Q(proposals__vote_cast=""), distinct=True),
+        )
+    )
+
+
+def meeting_get(*, user, pk) -> Meeting:
+    return get_object_or_404(
+        Meeting.objects.visible_to(user).select_related(
+            "jv__department", "jv__liaison", "representative__user"
+        ),
+        pk=pk,
+    )
+
+
+def proposal_get(*, user, meeting: Meeting, pk) -> Proposal:
+    """A proposal, reached through its (already visible) meeting."""
+    proposal = get_object_or_404(meeting.proposals.select_related("drafted_by", "approved_by"), pk=pk)
+    proposal.meeting = meeting
+    return proposal
+
+
+def meeting_file_get(*, meeting: Meeting, pk) -> MeetingAttachment:
+    return get_object_or_404(meeting.attachments.all(), pk=pk)
+
+
+@dataclass
+class ProposalRow:
+    proposal: Proposal
+    can_edit: bool
+    can_instruct: bool
+    can_approve: bool
+    can_vote: bool
+    shows_instruction: bool
+
+
+def meeting_detail_context(*, meeting: Meeting, user, now=None) -> dict:
+    now = now or timezone.now()
+    proposals = list(meeting.proposals.select_related("drafted_by", "approved_by"))
+    hq = sees_all_ventures(user)
+    rows = []
+    for proposal in proposals:
+        proposal.meeting = meeting
+        rows.append(
+            ProposalRow(
+                proposal=proposal,
+                can_edit=permissions.can_edit_proposal(user, proposal),
+                can_instruct=permissions.can_instruct(user, proposal),
+                can_approve=permissions.can_approve(user, proposal),
+                can_vote=permissions.can_record_vote(user, proposal, now=now),
+                # The representative reads an instruction once issued; HQ follows the draft.
+                shows_instruction=proposal.instruction_issued or (hq and bool(proposal.instruction_vote)),
+            )
+        )
+    open_count = sum(1 for p in proposals if p.instruction_state in OPEN_INSTRUCTION_STATES)
+    return {
+        "rows": rows,
+        "open_count": open_count,
+        "files": list(meeting.attachments.select_related("uploaded_by")),
+        "can_edit": permissions.can_edit_meeting(user, meeting),
+        "can_record_outcome": permissions.can_record_outcome(user, meeting, now=now),
+        "can_attach": meeting.status != MeetingStatus.CANCELLED
+        and (can_edit_registry(user) or permissions.is_attending(user, meeting)),
+        "instructions_overdue": open_count
+        and meeting.status == MeetingStatus.SCHEDULED
+        and now > meeting.instruction_due_at,
+        "history": history_entries(
+            Meeting.history.filter(id=meeting.pk), Proposal.history.filter(meeting_id=meeting.pk)
+        ),
+        "now": now,
+    }
+
+
+def instruction_queue(*, user) -> QuerySet[Proposal]:
+    """Proposals of meetings still ahead on which HQ owes an instruction, soonest meeting first."""
+    return (
+        Proposal.objects.filter(
+            meeting__in=Meeting.objects.visible_to(user).filter(status=MeetingStatus.SCHEDULED).values("pk"),
+            instruction_state__in=OPEN_INSTRUCTION_STATES,
+        )
+        .select_related("meeting__jv", "meeting__representative", "drafted_by")
+        .order_by("meeting__meeting_at", "meeting_id", "number")
+    )
+
+
+# --- Reports -------------------------------------------------------------------------------------
+
+
+def report_list(*, user) -> QuerySet[Report]:
+    return Report.objects.visible_to(user).select_related("appointment__jv", "appointment__representative")
+
+
+def report_get(*, user, pk) -> Report:
+    return get_object_or_404(
+        Report.objects.visible_to(user).select_related(
+            "appointment__jv", "appointment__representative__user", "acknowledged_by"
+        ),
+        pk=pk,
+    )
+
+
+def report_file_get(*, report: Report, pk) -> ReportAttachment:
+    return get_object_or_404(report.attachments.all(), pk=pk)
+
+
+FIGURE_LABELS = (
+    ("meetings_attended", _("Meetings attended and reported")),
+    ("proposals_voted", _("Proposals voted on")),
+    ("proposals_instructed", _("Voted as HQ instructed")),
+    ("proposals_deviating", _("Voted differently from the instruction (explained)")),
+    ("proposals_own_decision", _("Decided by the representative")),
+    ("quarterly_reports_due", _("Quarterly reports due")),
+    ("quarterly_reports_on_time", _("Quarterly reports filed on time")),
+    ("major_reports_filed", _("Major-matter reports filed")),
+    ("demands_raised", _("Demands raised")),
+    ("demands_resolved", _("Of which resolved")),
+)
+
+
+def report_detail_context(*, report: Report, user) -> dict:
+    figures = report.figures or {}
+    return {
+        "entries": list(report.entries.select_related("author")),
+        "files": list(report.attachments.select_related("uploaded_by")),
+        "figures": [(label, figures[key]) for key, label in FIGURE_LABELS if key in figures],
+        "figures_at": figures.get("computed_at"),
+        "can_edit": permissions.can_edit_report(user, report),
+        "can_review": permissions.can_review_report(user, report),
+        "history": history_entries(Report.history.filter(id=report.pk)),
+    }
+
+
+# --- Evaluations ---------------------------------------------------------------------------------
+
+
+def evaluation_list(*, user) -> QuerySet[Evaluation]:
+    return Evaluation.objects.visible_to(user).select_related("representative", "evaluator")
+
+
+def evaluation_get(*, user, pk) -> Evaluation:
+    return get_object_or_404(evaluation_list(user=user), pk=pk)
+
+
+# --- Overview and home ---------------------------------------------------------------------------
+
+
+def representative_overview(queryset: QuerySet[Representative], *, today=None) -> QuerySet[Representative]:
+    """For HQ's overview: the next term end among seats in force, reports overdue, last published
+    evaluation (year and grade)."""
+    today = today or timezone.localdate()
+    active = Q(appointments__start_date__lte=today) & (
+        Q(appointments__end_date__isnull=True) | Q(appointments__end_date__gte=today)
+    )
+    last = Evaluation.objects.filter(
+        representative=OuterRef("pk"), status=EvaluationStatus.PUBLISHED
+    ).order_by("-year")
+    overdue = (
+        Report.objects.owed()
+        .filter(appointment__representative=OuterRef("pk"), due_date__lt=today)
+        .filter(appointment__in=Appointment.objects.active(on=today))
+        .values("appointment__representative")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return queryset.annotate(
+        next_term_end=Min("appointments__term_end", filter=active & Q(appointments__term_end__gte=today)),
+        reports_overdue=Coalesce(Subquery(overdue), 0),
+        last_evaluation_year=Subquery(last.values("year")[:1]),
+        last_evaluation_grade=Subquery(last.values("grade")[:1]),
+    )
+
+
+def home_representative_panel(user) -> dict | None:
+    """A representative's duties: their JVs, what they owe and when, meetings ahead."""
+    profile = permissions.profile_of(user)
+    if profile is None or sees_all_ventures(user):
+        return None
+    today = timezone.localdate()
+    now = timezone.now()
+    seats = list(
+        Appointment.objects.active().visible_to(user).filter(representative=profile).select_related("jv")
+    )
+    owed = list(
+        Report.objects.visible_to(user)
+        .owed()
+        .select_related("appointment__jv")
+        .order_by(F("due_date").asc(nulls_last=True), "pk")[:10]
+    )
+    meetings = Meeting.objects.visible_to(user).filter(representative=profile, status=MeetingStatus.SCHEDULED)
+    votes = list(
+        Proposal.objects.filter(meeting__in=meetings.filter(meeting_at__lte=now), vote_cast="")
+        .select_related("meeting__jv")
+        .order_by("meeting__meeting_at", "number")[:10]
+    )
+    ahead = list(
+        meetings.filter(meeting_at__gt=now)
+        .select_related("jv")
+        .annotate(
+            hq_count=Count("proposals", filter=Q(proposals__decision=Decision.HQ)),
+            issued_count=Count("proposals", filter=Q(proposals__instruction_state=InstructionState.ISSUED)),
+        )
+        .order_by("meeting_at")[:10]
+    )
+    return {
+        "template": "representatives/includes/home_panel.html",
+        "seats": seats,
+        "owed": owed,
+        "votes": votes,
+        "ahead": ahead,
+        "today": today,
+    }
+
+
+def home_hq_panel(user) -> dict | None:
+    """HQ's governance duties: instructions owed (awaiting approval, for leadership), reports to review."""
+    if not sees_all_ventures(user):
+        return None
+    queue = instruction_queue(user=user)
+    awaiting = queue.filter(instruction_state=InstructionState.AWAITING_APPROVAL)
+    return {
+        "template": "representatives/includes/hq_panel.html",
+        "instructions": list(queue[:8]),
+        "instruction_count": queue.count(),
+        "awaiting_count": awaiting.count(),
+        "review_count": Report.objects.visible_to(user).filter(status=ReportStatus.SUBMITTED).count(),
+        "overdue_reports": Report.objects.owed()
+        .filter(due_date__lt=timezone.localdate(), appointment__in=Appointment.objects.active())
+        .count(),
+        "now": timezone.now(),
+    }
+
+
+def venture_meetings_panel(venture, user) -> dict | None:
+    """The JV page's meetings: the next ones and the last few."""
+    meetings = meeting_list(user=user).filter(jv=venture)
+    now = timezone.now()
+    return {
+        "template": "representatives/includes/venture_panel.html",
+        "upcoming": list(meetings.filter(meeting_at__gt=now).order_by("meeting_at")[:5]),
+        "recent": list(meetings.filter(meeting_at__lte=now).order_by("-meeting_at")[:5]),
+        "venture": venture,
+        "can_register": permissions.can_register_meeting(user)
+        and (can_edit_registry(user) or permissions.holds_seat(user, venture)),
     }

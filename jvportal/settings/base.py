@@ -230,6 +230,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "representatives.tasks.appointment_terms_sweep_task",
         "schedule": crontab(hour=8, minute=0),
     },
+    # Open the period's reports (quarterly after each quarter, the duty report in January), then
+    # remind of reports due in 7 days, due today and overdue: daily, morning Beijing time.
+    "representatives-reports-daily": {
+        "task": "representatives.tasks.reports_daily_task",
+        "schedule": crontab(hour=8, minute=5),
+    },
+    # Voting instructions are due hours before a meeting on the urgent path, so every five
+    # minutes: warn HQ before the deadline, tell HQ and leadership once it is missed.
+    "representatives-instructions-sweep": {
+        "task": "representatives.tasks.meeting_instructions_sweep_task",
+        "schedule": crontab(minute="*/5"),
+    },
     # Demand deadlines are hours apart at most, so every five minutes: warnings before
     # acknowledge-by and resolve-by, then one escalation rung per interval once late.
     "demands-deadlines-sweep": {
@@ -267,3 +279,14 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 COUNTRIES_FIRST = ["CN", "US", "DE", "JP", "FR", "IT", "GB", "SE", "CH", "KR"]
 SIMPLE_HISTORY_REVERT_DISABLED = True
+# Voting instructions: due this many working days before a JV meeting (fewer on the urgent path
+# for a meeting called at short notice); HQ is warned this many working days before they are due.
+MEETING_INSTRUCTION_WORKING_DAYS = env.int("MEETING_INSTRUCTION_WORKING_DAYS", default=5)
+MEETING_URGENT_INSTRUCTION_WORKING_DAYS = env.int("MEETING_URGENT_INSTRUCTION_WORKING_DAYS", default=1)
+MEETING_INSTRUCTION_WARNING_WORKING_DAYS = env.int("MEETING_INSTRUCTION_WARNING_WORKING_DAYS", default=1)
+# Reports: a quarterly work report is due this many days after its quarter ends; the annual duty
+# report this many days after the year ends (31: the end of January); HQ hears of a report this
+# many days overdue.
+REPORT_QUARTERLY_DUE_DAYS = env.int("REPORT_QUARTERLY_DUE_DAYS", default=15)
+REPORT_ANNUAL_DUE_DAYS = env.int("REPORT_ANNUAL_DUE_DAYS", default=31)
+REPORT_OVERDUE_HQ_DAYS = env.int("REPORT_OVERDUE_HQ_DAYS", default=5)

@@ -14,9 +14,9 @@ from notifications import kinds
 from notifications.services import NotificationSpec, notify
 from notifications.sweeps import run_sweep
 
-from . import notices
-from .choices import SeatRole
-from .models import Appointment, Representative
+from .. import notices
+from ..choices import SeatRole
+from ..models import Appointment, Representative
 
 TERM_WARNINGS = (90, 30)
 

@@ -6,12 +6,14 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, DetailView, UpdateView
 
+from core.roles import sees_all_ventures
 from core.views import RegistryEditorRequiredMixin, ScopedFilterView, ServiceFormMixin, UserFormKwargsMixin
 
-from . import selectors, services
-from .filters import RepresentativeFilter
-from .forms import AppointmentForm, RepresentativeForm
-from .models import Appointment, Representative
+from .. import selectors, services
+from ..choices import Grade
+from ..filters import RepresentativeFilter
+from ..forms import AppointmentForm, RepresentativeForm
+from ..models import Appointment, Representative
 
 
 class RepresentativeListView(ScopedFilterView):
@@ -21,7 +23,23 @@ class RepresentativeListView(ScopedFilterView):
     partial_template_name = "representatives/includes/representative_table.html"
 
     def get_queryset(self):
-        return selectors.representative_list(user=self.request.user).order_by("name")
+        queryset = selectors.representative_list(user=self.request.user).order_by("name")
+        if sees_all_ventures(self.request.user):
+            queryset = selectors.representative_overview(queryset)
+        return queryset
+
+    def get_context_data(self, **kwargs):
+        import datetime
+
+        from django.utils import timezone
+
+        context = super().get_context_data(**kwargs)
+        # Terms ending within the terms sweep's first warning are highlighted.
+        context["soon"] = timezone.localdate() + datetime.timedelta(days=max(services.TERM_WARNINGS))
+        grades = dict(Grade.choices)
+        for rep in context["object_list"]:
+            rep.last_evaluation_label = grades.get(getattr(rep, "last_evaluation_grade", None), "")
+        return context
 
 
 class RepresentativeDetailView(LoginRequiredMixin, DetailView):

@@ -13,7 +13,7 @@ from core.models import VersionedModel
 from core.roles import is_representative, sees_all_ventures
 from ventures.models import JointVenture, Party
 
-from .choices import SeatRole
+from ..choices import SeatRole
 
 
 def _today() -> datetime.date:

@@ -1,0 +1,122 @@
+"""Who may do what in the governance loop, with reports and evaluations. Seeing a record at all is
+its ``visible_to``; these rules apply on top, to a record the user already sees."""
+
+from django.utils import timezone
+
+from core.roles import can_edit_registry, is_leadership, is_representative
+
+from .choices import OPEN_INSTRUCTION_STATES, InstructionState, MeetingStatus
+
+
+def _active(user) -> bool:
+    return getattr(user, "is_authenticated", False) and user.is_active
+
+
+def profile_of(user):
+    """The representative record linked to ``user``'s login, if any."""
+    if not _active(user) or not is_representative(user):
+        return None
+    from .models import Representative
+
+    cached = getattr(user, "_representative_profile", False)
+    if cached is False:
+        cached = Representative.objects.filter(user=user).first()
+        user._representative_profile = cached
+    return cached
+
+
+def holds_seat(user, jv) -> bool:
+    """``user`` is a representative with an appointment in force in ``jv``."""
+    from .models import Appointment
+
+    profile = profile_of(user)
+    return profile is not None and Appointment.objects.active().filter(representative=profile, jv=jv).exists()
+
+
+def can_register_meeting(user) -> bool:
+    """Representatives (for their own JVs) and HQ staff (on their behalf)."""
+    return can_edit_registry(user) or profile_of(user) is not None
+
+
+def is_attending(user, meeting) -> bool:
+    return _active(user) and meeting.representative.user_id == user.pk
+
+
+def can_edit_meeting(user, meeting) -> bool:
+    """The attending representative or HQ staff, while the meeting is still ahead."""
+    return meeting.status == MeetingStatus.SCHEDULED and (
+        can_edit_registry(user) or is_attending(user, meeting)
+    )
+
+
+def can_edit_proposal(user, proposal) -> bool:
+    """Proposals change until HQ has started its instruction and before the vote is recorded."""
+    return (
+        can_edit_meeting(user, proposal.meeting)
+        and not proposal.vote_cast
+        and proposal.instruction_state in (InstructionState.NOT_NEEDED, InstructionState.PENDING)
+    )
+
+
+def can_instruct(user, proposal) -> bool:
+    """HQ staff draft and issue instructions while the meeting is ahead."""
+    return (
+        can_edit_registry(user)
+        and proposal.meeting.status == MeetingStatus.SCHEDULED
+        and proposal.instruction_state in (InstructionState.PENDING, InstructionState.DRAFTED)
+    )
+
+
+def can_approve(user, proposal) -> bool:
+    """Leadership approves (or returns) the instruction on a major matter."""
+    return (
+        _active(user)
+        and (user.is_superuser or is_leadership(user))
+        and proposal.instruction_state == InstructionState.AWAITING_APPROVAL
+        and proposal.meeting.status == MeetingStatus.SCHEDULED
+    )
+
+
+def can_record_vote(user, proposal, now=None) -> bool:
+    """Once the meeting has begun, the attending representative (or HQ for them) records the vote."""
+    meeting = proposal.meeting
+    return (
+        meeting.status == MeetingStatus.SCHEDULED
+        and meeting.meeting_at <= (now or timezone.now())
+        and (can_edit_registry(user) or is_attending(user, meeting))
+    )
+
+
+def can_record_outcome(user, meeting, now=None) -> bool:
+    return (
+        meeting.status == MeetingStatus.SCHEDULED
+        and meeting.meeting_at <= (now or timezone.now())
+        and (can_edit_registry(user) or is_attending(user, meeting))
+    )
+
+
+def instruction_open(proposal) -> bool:
+    return proposal.instruction_state in OPEN_INSTRUCTION_STATES
+
+
+def is_report_owner(user, report) -> bool:
+    return _active(user) and report.appointment.representative.user_id == user.pk
+
+
+def can_edit_report(user, report) -> bool:
+    return report.is_owed and is_report_owner(user, report)
+
+
+def can_review_report(user, report) -> bool:
+    from .choices import ReportStatus
+
+    return report.status == ReportStatus.SUBMITTED and can_edit_registry(user)
+
+
+def can_file_major_report(user) -> bool:
+    return profile_of(user) is not None
+
+
+def can_evaluate(user) -> bool:
+    """HQ staff write and publish evaluations."""
+    return can_edit_registry(user)

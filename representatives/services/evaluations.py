@@ -1,0 +1,94 @@
+"""Evaluations: HQ scores a representative's year and publishes it to them."""
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from core.services import ConcurrentEditError, save_with_history
+from notifications import kinds
+from notifications.services import notify
+
+from .. import notices, permissions
+from ..choices import EvaluationStatus, Grade
+from ..models import Evaluation
+
+EVALUATION_FIELDS = (
+    "representative",
+    "year",
+    "learning",
+    "communication",
+    "role",
+    "proficiency",
+    "bottom_line_kept",
+    "bottom_line_note",
+    "grade",
+    "summary",
+    "evaluated_on",
+)
+
+
+def evaluation_create(*, actor, data: dict) -> Evaluation:
+    if not permissions.can_evaluate(actor):
+        raise PermissionDenied
+    with transaction.atomic():
+        data = {"evaluated_on": timezone.localdate(), **data}
+        return save_with_history(instance=Evaluation(**data, evaluator=actor), actor=actor)
+
+
+def _lock(evaluation: Evaluation, expected_version: int | None) -> Evaluation:
+    locked = (
+        Evaluation.objects.select_for_update(of=("self",))
+        .select_related("representative__user")
+        .get(pk=evaluation.pk)
+    )
+    if expected_version is not None and locked.version != expected_version:
+        raise ConcurrentEditError()
+    return locked
+
+
+def evaluation_update(
+    *, evaluation: Evaluation, actor, data: dict, expected_version: int | None
+) -> Evaluation:
+    """Change a draft; a published evaluation is final."""
+    with transaction.atomic():
+        locked = _lock(evaluation, expected_version)
+        if not permissions.can_evaluate(actor) or locked.status != EvaluationStatus.DRAFT:
+            raise PermissionDenied
+        changed = {name for name, value in data.items() if getattr(locked, name) != value}
+        if not changed:
+            return locked
+        for name in changed:
+            setattr(locked, name, data[name])
+        locked.evaluator = actor
+        locked.version += 1
+        return save_with_history(
+            instance=locked,
+            actor=actor,
+            update_fields=sorted({*changed, "evaluator", "version", "updated_at"}),
+        )
+
+
+def evaluation_publish(*, evaluation: Evaluation, actor, expected_version: int | None, at=None) -> Evaluation:
+    """Show the evaluation to the representative, and tell them."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        locked = _lock(evaluation, expected_version)
+        if not permissions.can_evaluate(actor) or locked.status != EvaluationStatus.DRAFT:
+            raise PermissionDenied
+        locked.status = EvaluationStatus.PUBLISHED
+        locked.published_at = at
+        locked.version += 1
+        save_with_history(
+            instance=locked, actor=actor, update_fields=["status", "published_at", "version", "updated_at"]
+        )
+        user = locked.representative.user
+        if user is not None and user.is_active:
+            notify(
+                recipient=user,
+                kind=notices.EVALUATION_PUBLISHED.code,
+                key=f"evaluation-published:{locked.pk}",
+                params={"year": locked.year, "grade": kinds.in_each_language(Grade(locked.grade).label)},
+                url=locked.get_absolute_url(),
+                target=locked,
+            )
+        return locked

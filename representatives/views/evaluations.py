@@ -1,0 +1,114 @@
+"""Pages for evaluations: HQ writes and publishes; a representative reads their own, once published."""
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import CreateView, DetailView
+
+from core.views import ScopedFilterView, ServiceFormMixin, UserFormKwargsMixin
+
+from .. import permissions, selectors, services
+from ..choices import EvaluationStatus
+from ..filters import EvaluationFilter
+from ..forms import EvaluationForm, PublishForm
+from ..models import Evaluation
+from .base import ObjectActionView
+
+
+class EvaluationListView(ScopedFilterView):
+    model = Evaluation
+    filterset_class = EvaluationFilter
+    template_name = "representatives/evaluation_list.html"
+    partial_template_name = "representatives/includes/evaluation_table.html"
+
+    def get_queryset(self):
+        return selectors.evaluation_list(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_evaluate"] = permissions.can_evaluate(self.request.user)
+        return context
+
+
+class EvaluationDetailView(LoginRequiredMixin, DetailView):
+    model = Evaluation
+    context_object_name = "evaluation"
+    template_name = "representatives/evaluation_detail.html"
+
+    def get_object(self, queryset=None):
+        return selectors.evaluation_get(user=self.request.user, pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        from core.history import history_entries
+
+        context = super().get_context_data(**kwargs)
+        context["can_edit"] = (
+            permissions.can_evaluate(self.request.user) and self.object.status == EvaluationStatus.DRAFT
+        )
+        if permissions.can_evaluate(self.request.user):
+            context["history"] = history_entries(Evaluation.history.filter(id=self.object.pk))
+        return context
+
+
+class EvaluationCreateView(LoginRequiredMixin, UserFormKwargsMixin, ServiceFormMixin, CreateView):
+    model = Evaluation
+    form_class = EvaluationForm
+    template_name = "representatives/evaluation_form.html"
+    success_message = _("The evaluation was saved as a draft. The representative sees it once published.")
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not permissions.can_evaluate(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        initial = super().get_initial()
+        if "representative" in self.request.GET:
+            initial["representative"] = self.request.GET["representative"]
+        return initial
+
+    def perform(self, form):
+        return services.evaluation_create(actor=self.request.user, data=form.service_data())
+
+
+class _EvaluationAction(ObjectActionView):
+    object_context_name = "evaluation"
+
+    def load(self, request, **kwargs):
+        return selectors.evaluation_get(user=request.user, pk=kwargs["pk"])
+
+    def allowed(self, user, obj):
+        return permissions.can_evaluate(user) and obj.status == EvaluationStatus.DRAFT
+
+    def role_ok(self, user):
+        return permissions.can_evaluate(user)
+
+
+class EvaluationUpdateView(_EvaluationAction):
+    form_class = EvaluationForm
+    template_name = "representatives/evaluation_form.html"
+    success_message = _("The evaluation was saved.")
+
+    def form_object_kwargs(self):
+        return {**super().form_object_kwargs(), "user": self.request.user}
+
+    def perform(self, form):
+        return services.evaluation_update(
+            evaluation=self.object,
+            actor=self.request.user,
+            data=form.service_data(),
+            expected_version=form.expected_version,
+        )
+
+
+class EvaluationPublishView(_EvaluationAction):
+    form_class = PublishForm
+    template_name = "representatives/evaluation_action.html"
+    heading = _("Publish the evaluation")
+    submit_label = _("Publish")
+    success_message = _("The evaluation was published to the representative.")
+
+    def perform(self, form):
+        return services.evaluation_publish(
+            evaluation=self.object, actor=self.request.user, expected_version=form.expected_version
+        )
