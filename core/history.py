@@ -1,9 +1,11 @@
 """Turn django-simple-history rows into "who changed what, when" entries for a page."""
 
+import datetime
 from dataclasses import dataclass, field
 from itertools import chain
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 ACTION_LABELS = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
@@ -43,6 +45,11 @@ def _display(record, model_field, value, fk_labels):
         choices = getattr(record.instance_type, "JSON_CHOICES", {}).get(model_field.name)
         labels = dict(choices) if choices else {}
         return ", ".join(str(labels.get(v, v)) for v in value) or "—"
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    if isinstance(model_field, models.JSONField):
+        # Computed data (a report's facts of the year) says nothing useful as a raw dump.
+        return str(_("recomputed"))
     return str(value)
 
 

@@ -195,7 +195,9 @@ def _seed_meetings(users, ventures, people, now) -> None:
     for venture, attendee, kind, title, days, place, urgent, proposals, instructions, votes, held in MEETINGS:
         if Meeting.objects.filter(title=title).exists():
             continue
-        meeting_at = (now + datetime.timedelta(days=days)).replace(hour=9, minute=30, second=0, microsecond=0)
+        meeting_at = timezone.localtime(now + datetime.timedelta(days=days)).replace(
+            hour=9, minute=30, second=0, microsecond=0
+        )
         registered = meeting_at - datetime.timedelta(days=2 if urgent else 20)
         actor = users[attendee]
         meeting = services.meeting_register(

@@ -152,8 +152,10 @@ def meeting_detail_context(*, meeting: Meeting, user, now=None) -> dict:
         "instructions_overdue": open_count
         and meeting.status == MeetingStatus.SCHEDULED
         and now > meeting.instruction_due_at,
+        # A proposal's history holds HQ's drafts; a representative reads only what was issued.
         "history": history_entries(
-            Meeting.history.filter(id=meeting.pk), Proposal.history.filter(meeting_id=meeting.pk)
+            Meeting.history.filter(id=meeting.pk),
+            *([Proposal.history.filter(meeting_id=meeting.pk)] if hq else []),
         ),
         "now": now,
     }
@@ -251,7 +253,8 @@ def representative_overview(queryset: QuerySet[Representative], *, today=None) -
         .values("n")
     )
     return queryset.annotate(
-        next_term_end=Min("appointments__term_end", filter=active & Q(appointments__term_end__gte=today)),
+        # A seat whose term has run out with nobody replacing it shows its past date, in red.
+        next_term_end=Min("appointments__term_end", filter=active),
         reports_overdue=Coalesce(Subquery(overdue), 0),
         last_evaluation_year=Subquery(last.values("year")[:1]),
         last_evaluation_grade=Subquery(last.values("grade")[:1]),

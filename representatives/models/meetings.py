@@ -124,6 +124,12 @@ class Proposal(VersionedModel):
     )
     decision = models.CharField(_("who decides"), max_length=16, choices=Decision.choices)
     decision_reason = models.CharField(_("why"), max_length=300, blank=True)
+    reserved = models.BooleanField(
+        _("reserved matter"),
+        default=False,
+        editable=False,
+        help_text=_("The matter was among the JV's reserved matters when the proposal was classified."),
+    )
     major = models.BooleanField(
         _("major matter"), default=False, help_text=_("The instruction needs leadership's approval.")
     )
@@ -192,6 +198,15 @@ class Proposal(VersionedModel):
 
     def get_absolute_url(self):
         return f"{self.meeting.get_absolute_url()}#proposal-{self.number}"
+
+    @property
+    def reason_display(self) -> str:
+        """Why HQ decides (or not), in the reader's language."""
+        if self.reserved:
+            return _("%(matter)s is a reserved matter of this joint venture.") % {
+                "matter": self.get_matter_display()
+            }
+        return self.decision_reason
 
     @property
     def needs_instruction(self) -> bool:

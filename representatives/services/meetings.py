@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -22,7 +22,6 @@ from core.workdays import local_zone, subtract_working_days
 from notifications import kinds
 from notifications.services import NotificationSpec, notify_many
 from notifications.sweeps import run_sweep
-from ventures.choices import ReservedMatter
 from ventures.models import JointVenture
 
 from .. import notices, permissions
@@ -163,13 +162,21 @@ def _tell(recipients, *, kind, key: str, target, url: str, params: dict, actor=N
     return notify_many(specs)
 
 
-def classify(*, jv: JointVenture, matter: str, decision: str, reason: str) -> tuple[str, str]:
-    """(decision, reason): a reserved matter of the JV always needs HQ's instruction, whatever the
-    representative chose; otherwise the representative's choice stands."""
+def classify(*, jv: JointVenture, matter: str, decision: str) -> tuple[str, bool]:
+    """(decision, reserved): a reserved matter of the JV always needs HQ's instruction, whatever
+    the representative chose; otherwise the representative's choice stands."""
     if matter and matter in (jv.reserved_matters or []):
-        label = dict(ReservedMatter.choices)[matter]
-        return Decision.HQ, _("%(matter)s is a reserved matter of this joint venture.") % {"matter": label}
-    return decision, reason
+        return Decision.HQ, True
+    return decision, False
+
+
+def _reason(proposal: Proposal) -> dict[str, str]:
+    """Why HQ must instruct, in every portal language (for a notification)."""
+    out = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            out[code] = str(proposal.reason_display)
+    return out
 
 
 # --- Meetings ------------------------------------------------------------------------------------
@@ -301,17 +308,15 @@ def proposal_add(*, meeting: Meeting, actor, data: dict, at=None) -> Proposal:
         locked = _lock_meeting(meeting)
         if not permissions.can_edit_meeting(actor, locked):
             raise PermissionDenied
-        decision, reason = classify(
-            jv=locked.jv,
-            matter=data.get("matter", ""),
-            decision=data.get("decision", ""),
-            reason=data.get("decision_reason", ""),
+        decision, reserved = classify(
+            jv=locked.jv, matter=data.get("matter", ""), decision=data.get("decision", "")
         )
         number = (locked.proposals.aggregate(n=Max("number"))["n"] or 0) + 1
         proposal = Proposal(
             meeting=locked,
             number=number,
-            **{**data, "decision": decision, "decision_reason": reason},
+            **{**data, "decision": decision},
+            reserved=reserved,
             instruction_state=InstructionState.PENDING
             if decision == Decision.HQ
             else InstructionState.NOT_NEEDED,
@@ -324,7 +329,7 @@ def proposal_add(*, meeting: Meeting, actor, data: dict, at=None) -> Proposal:
                 key=f"instruction-requested:{proposal.pk}",
                 target=locked,
                 url=locked.get_absolute_url(),
-                params=_proposal_params(proposal, reason=reason),
+                params=_proposal_params(proposal, reason=_reason(proposal)),
                 actor=actor,
             )
         return proposal
@@ -337,13 +342,10 @@ def proposal_update(*, proposal: Proposal, actor, data: dict, expected_version: 
         if not permissions.can_edit_proposal(actor, locked):
             raise PermissionDenied
         merged = {name: data.get(name, getattr(locked, name)) for name in PROPOSAL_FIELDS}
-        decision, reason = classify(
-            jv=locked.meeting.jv,
-            matter=merged["matter"],
-            decision=merged["decision"],
-            reason=merged["decision_reason"],
+        decision, reserved = classify(
+            jv=locked.meeting.jv, matter=merged["matter"], decision=merged["decision"]
         )
-        merged.update(decision=decision, decision_reason=reason)
+        merged.update(decision=decision, reserved=reserved)
         changed = {name for name, value in merged.items() if getattr(locked, name) != value}
         if not changed:
             return locked
@@ -361,7 +363,7 @@ def proposal_update(*, proposal: Proposal, actor, data: dict, expected_version: 
                 key=f"instruction-requested:{saved.pk}:v{saved.version}",
                 target=locked.meeting,
                 url=locked.meeting.get_absolute_url(),
-                params=_proposal_params(saved, reason=reason),
+                params=_proposal_params(saved, reason=_reason(saved)),
                 actor=actor,
             )
         return saved

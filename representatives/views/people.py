@@ -35,7 +35,8 @@ class RepresentativeListView(ScopedFilterView):
 
         context = super().get_context_data(**kwargs)
         # Terms ending within the terms sweep's first warning are highlighted.
-        context["soon"] = timezone.localdate() + datetime.timedelta(days=max(services.TERM_WARNINGS))
+        context["today"] = timezone.localdate()
+        context["soon"] = context["today"] + datetime.timedelta(days=max(services.TERM_WARNINGS))
         grades = dict(Grade.choices)
         for rep in context["object_list"]:
             rep.last_evaluation_label = grades.get(getattr(rep, "last_evaluation_grade", None), "")
