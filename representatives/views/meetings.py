@@ -33,7 +33,8 @@ class MeetingListView(ScopedFilterView):
     partial_template_name = "representatives/includes/meeting_table.html"
 
     def get_queryset(self):
-        return selectors.meeting_list(user=self.request.user)
+        # Latest first; the "ahead" filter turns it round (soonest first).
+        return selectors.meeting_list(user=self.request.user).order_by("-meeting_at", "-pk")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
