@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class SeatRole(models.TextChoices):
@@ -70,7 +71,7 @@ class VoteCast(models.TextChoices):
 
 class Outcome(models.TextChoices):
     PASSED = "passed", _("Passed")
-    REJECTED = "rejected", _("Rejected")
+    REJECTED = "rejected", pgettext_lazy("result of a vote", "Rejected")
     DEFERRED = "deferred", _("Deferred or withdrawn")
 
 

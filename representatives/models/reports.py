@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from core.models import Attachment, VersionedModel
@@ -53,7 +54,7 @@ class Report(VersionedModel):
     )
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     first_submitted_at = models.DateTimeField(_("first submitted"), null=True, blank=True)
-    acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
+    acknowledged_at = models.DateTimeField(pgettext_lazy("a report", "acknowledged"), null=True, blank=True)
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("acknowledged by"),

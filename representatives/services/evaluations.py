@@ -31,7 +31,10 @@ def evaluation_create(*, actor, data: dict) -> Evaluation:
     if not permissions.can_evaluate(actor):
         raise PermissionDenied
     with transaction.atomic():
-        data = {"evaluated_on": timezone.localdate(), **data}
+        data = {
+            "evaluated_on": timezone.localdate(),
+            **{k: v for k, v in data.items() if k in EVALUATION_FIELDS},
+        }
         return save_with_history(instance=Evaluation(**data, evaluator=actor), actor=actor)
 
 
@@ -54,6 +57,9 @@ def evaluation_update(
         locked = _lock(evaluation, expected_version)
         if not permissions.can_evaluate(actor) or locked.status != EvaluationStatus.DRAFT:
             raise PermissionDenied
+        unknown = set(data) - set(EVALUATION_FIELDS)
+        if unknown:
+            raise ValueError(f"evaluation_update cannot change {sorted(unknown)}")
         changed = {name for name, value in data.items() if getattr(locked, name) != value}
         if not changed:
             return locked

@@ -22,7 +22,7 @@ from notifications.services import NotificationSpec, notify_many
 from notifications.sweeps import run_sweep
 
 from .. import notices, permissions
-from ..choices import Decision, MajorClass, MeetingStatus, ReportEntryKind, ReportKind, ReportStatus
+from ..choices import Decision, MajorClass, MeetingStatus, ReportEntryKind, ReportKind, ReportStatus, VoteCast
 from ..models import Appointment, Meeting, Proposal, Report, ReportAttachment, ReportEntry
 from .meetings import _hq_contacts
 
@@ -78,7 +78,9 @@ def duty_figures(*, appointment: Appointment, year: int) -> dict:
         meeting_at__gte=start,
         meeting_at__lt=end,
     )
-    voted = Proposal.objects.filter(meeting__in=meetings).exclude(vote_cast="")
+    recorded = Proposal.objects.filter(meeting__in=meetings).exclude(vote_cast="")
+    # Absence is a vote not cast (though on a matter HQ instructed it still differs from the instruction).
+    voted = recorded.exclude(vote_cast=VoteCast.ABSENT)
     quarterly = Report.objects.filter(appointment=appointment, kind=ReportKind.QUARTERLY, year=year)
     on_time = [
         r
@@ -94,7 +96,7 @@ def duty_figures(*, appointment: Appointment, year: int) -> dict:
         "meetings_attended": meetings.count(),
         "proposals_voted": voted.count(),
         "proposals_instructed": voted.filter(decision=Decision.HQ, deviates=False).count(),
-        "proposals_deviating": voted.filter(deviates=True).count(),
+        "proposals_deviating": recorded.filter(deviates=True).count(),
         "proposals_own_decision": voted.filter(decision=Decision.REPRESENTATIVE).count(),
         "quarterly_reports_due": quarterly.count(),
         "quarterly_reports_on_time": len(on_time),
@@ -348,7 +350,12 @@ def report_submit(*, report: Report, actor, expected_version: int | None, at=Non
         locked.status = ReportStatus.SUBMITTED
         locked.submitted_at = at
         locked.first_submitted_at = locked.first_submitted_at or at
-        saved = _save(locked, actor, ["status", "submitted_at", "first_submitted_at"])
+        fields = ["status", "submitted_at", "first_submitted_at"]
+        if locked.kind == ReportKind.ANNUAL:
+            # The facts HQ reads are those of the moment the report was filed.
+            locked.figures = duty_figures(appointment=locked.appointment, year=locked.year)
+            fields.append("figures")
+        saved = _save(locked, actor, fields)
         entry = ReportEntry.objects.create(
             report=saved, kind=ReportEntryKind.SUBMITTED, author=actor, created_at=at
         )
@@ -450,12 +457,45 @@ def _reminder_specs(report: Report, today: datetime.date) -> list[NotificationSp
     ]
 
 
+class _ReminderSweep:
+    """Work out each due report's reminders, then lock the batch and speak only for the reports
+    still owed under the same due date (one submitted meanwhile is not reminded)."""
+
+    def __init__(self, today):
+        self.today = today
+        self.pending: dict[int, tuple[Report, list[NotificationSpec]]] = {}
+
+    def collect(self, report: Report) -> list:
+        self.pending[report.pk] = (report, _reminder_specs(report, self.today))
+        return []
+
+    def record_batch(self, batch) -> int:
+        if not self.pending:
+            return 0
+        with transaction.atomic():
+            still = dict(
+                Report.objects.select_for_update()
+                .filter(pk__in=list(self.pending))
+                .owed()
+                .values_list("pk", "due_date")
+            )
+            specs = [
+                spec
+                for pk, (report, specs) in self.pending.items()
+                if still.get(pk) == report.due_date
+                for spec in specs
+            ]
+            self.pending = {}
+            return notify_many(specs)
+
+
 def report_reminders_sweep(*, today: datetime.date | None = None) -> dict[str, int]:
     """Reports due in 7 days, due today and overdue (to the representative, then HQ), each once.
 
     Only reports of appointments still in force: a representative who left the JV no longer sees it.
     """
     today = today or timezone.localdate()
+    sweep = _ReminderSweep(today)
     due = (
         Report.objects.owed()
         .filter(due_date__isnull=False, due_date__lte=today + datetime.timedelta(days=DUE_SOON_DAYS))
@@ -466,7 +506,7 @@ def report_reminders_sweep(*, today: datetime.date | None = None) -> dict[str, i
             "appointment__jv__department__head",
         )
     )
-    return run_sweep(due, lambda r: _reminder_specs(r, today))
+    return run_sweep(due, sweep.collect, on_batch=sweep.record_batch)
 
 
 def reports_daily(*, today: datetime.date | None = None) -> dict[str, int]:
