@@ -42,38 +42,48 @@ def is_attending(user, meeting) -> bool:
     return _active(user) and meeting.representative.user_id == user.pk
 
 
-def can_edit_meeting(user, meeting) -> bool:
-    """The attending representative or HQ staff, while the meeting is still ahead."""
+def _ahead(meeting, now=None) -> bool:
+    return meeting.status == MeetingStatus.SCHEDULED and meeting.meeting_at > (now or timezone.now())
+
+
+def can_cancel_meeting(user, meeting) -> bool:
+    """The attending representative or HQ staff, while the meeting is scheduled."""
     return meeting.status == MeetingStatus.SCHEDULED and (
         can_edit_registry(user) or is_attending(user, meeting)
     )
 
 
-def can_edit_proposal(user, proposal) -> bool:
+def can_edit_meeting(user, meeting, now=None) -> bool:
+    """The attending representative or HQ staff, while the meeting is still ahead."""
+    return _ahead(meeting, now) and (can_edit_registry(user) or is_attending(user, meeting))
+
+
+def can_edit_proposal(user, proposal, now=None) -> bool:
     """Proposals change until HQ has started its instruction and before the vote is recorded."""
     return (
-        can_edit_meeting(user, proposal.meeting)
+        can_edit_meeting(user, proposal.meeting, now)
         and not proposal.vote_cast
         and proposal.instruction_state in (InstructionState.NOT_NEEDED, InstructionState.PENDING)
     )
 
 
-def can_instruct(user, proposal) -> bool:
-    """HQ staff draft and issue instructions while the meeting is ahead."""
+def can_instruct(user, proposal, now=None) -> bool:
+    """HQ staff draft and issue instructions while the meeting is ahead (a vote cast before an
+    instruction existed is compared with none)."""
     return (
         can_edit_registry(user)
-        and proposal.meeting.status == MeetingStatus.SCHEDULED
+        and _ahead(proposal.meeting, now)
         and proposal.instruction_state in (InstructionState.PENDING, InstructionState.DRAFTED)
     )
 
 
-def can_approve(user, proposal) -> bool:
-    """Leadership approves (or returns) the instruction on a major matter."""
+def can_approve(user, proposal, now=None) -> bool:
+    """Leadership approves (or returns) the instruction on a major matter while the meeting is ahead."""
     return (
         _active(user)
         and (user.is_superuser or is_leadership(user))
         and proposal.instruction_state == InstructionState.AWAITING_APPROVAL
-        and proposal.meeting.status == MeetingStatus.SCHEDULED
+        and _ahead(proposal.meeting, now)
     )
 
 

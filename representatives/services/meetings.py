@@ -74,6 +74,18 @@ def _schedule(meeting: Meeting, now: datetime.datetime) -> None:
                 % {"days": settings.MEETING_INSTRUCTION_WORKING_DAYS, "due": _local(due)}
             }
         )
+    usual = instruction_deadline(meeting.meeting_at, short_notice=False)
+    if meeting.short_notice and usual > now:
+        # The urgent path shortens HQ's time: it is only for a meeting called too late for the usual one.
+        raise ValidationError(
+            {
+                "short_notice": _(
+                    "The usual deadline for HQ's instructions (%(due)s) has not passed: this meeting "
+                    "does not need the urgent path."
+                )
+                % {"due": _local(usual)}
+            }
+        )
     if meeting.short_notice and not meeting.short_notice_reason.strip():
         raise ValidationError({"short_notice_reason": _("Say why the meeting was called at short notice.")})
     if meeting.short_notice and due <= now:
@@ -221,7 +233,7 @@ def meeting_update(*, meeting: Meeting, actor, data: dict, expected_version: int
     with transaction.atomic():
         _ensure_visible(meeting, actor)
         locked = _lock_meeting(meeting, expected_version)
-        if not permissions.can_edit_meeting(actor, locked):
+        if not permissions.can_edit_meeting(actor, locked, now=at):
             raise PermissionDenied
         if "jv" in data and data["jv"].pk != locked.jv_id:
             raise ValidationError({"jv": _("A meeting cannot move to another joint venture.")})
@@ -246,7 +258,7 @@ def meeting_cancel(*, meeting: Meeting, actor, expected_version: int | None, rea
     with transaction.atomic():
         _ensure_visible(meeting, actor)
         locked = _lock_meeting(meeting, expected_version)
-        if not permissions.can_edit_meeting(actor, locked):
+        if not permissions.can_cancel_meeting(actor, locked):
             raise PermissionDenied
         if not reason.strip():
             raise ValidationError({"reason": _("Say why the meeting was cancelled.")})
@@ -306,7 +318,7 @@ def proposal_add(*, meeting: Meeting, actor, data: dict, at=None) -> Proposal:
     with transaction.atomic():
         _ensure_visible(meeting, actor)
         locked = _lock_meeting(meeting)
-        if not permissions.can_edit_meeting(actor, locked):
+        if not permissions.can_edit_meeting(actor, locked, now=at):
             raise PermissionDenied
         decision, reserved = classify(
             jv=locked.jv, matter=data.get("matter", ""), decision=data.get("decision", "")
@@ -335,11 +347,14 @@ def proposal_add(*, meeting: Meeting, actor, data: dict, at=None) -> Proposal:
         return proposal
 
 
-def proposal_update(*, proposal: Proposal, actor, data: dict, expected_version: int | None) -> Proposal:
+def proposal_update(
+    *, proposal: Proposal, actor, data: dict, expected_version: int | None, at=None
+) -> Proposal:
+    at = at or timezone.now()
     with transaction.atomic():
         _ensure_visible(proposal.meeting, actor)
         locked = _lock_proposal(proposal, expected_version)
-        if not permissions.can_edit_proposal(actor, locked):
+        if not permissions.can_edit_proposal(actor, locked, now=at):
             raise PermissionDenied
         merged = {name: data.get(name, getattr(locked, name)) for name in PROPOSAL_FIELDS}
         decision, reserved = classify(
@@ -378,14 +393,23 @@ def instruction_draft(
     with transaction.atomic():
         _ensure_visible(proposal.meeting, actor)
         locked = _lock_proposal(proposal, expected_version)
-        if not permissions.can_instruct(actor, locked):
+        if not permissions.can_instruct(actor, locked, now=at):
             raise PermissionDenied
         vote = data.get("instruction_vote", "")
         if vote not in Vote.values:
             raise ValidationError({"instruction_vote": _("Choose how the representative should vote.")})
+        major = bool(data.get("major", locked.major))
+        if locked.major and not major and locked.approval_note:
+            raise ValidationError(
+                {
+                    "major": _(
+                        "Leadership has returned this instruction once; it stays a major matter for their approval."
+                    )
+                }
+            )
         locked.instruction_vote = vote
         locked.instruction_note = data.get("instruction_note", "").strip()
-        locked.major = bool(data.get("major", locked.major))
+        locked.major = major
         locked.instruction_state = InstructionState.DRAFTED
         locked.drafted_by = actor
         locked.drafted_at = at
@@ -411,7 +435,7 @@ def instruction_issue(*, proposal: Proposal, actor, expected_version: int | None
         _ensure_visible(proposal.meeting, actor)
         locked = _lock_proposal(proposal, expected_version)
         if (
-            not permissions.can_instruct(actor, locked)
+            not permissions.can_instruct(actor, locked, now=at)
             or locked.instruction_state != InstructionState.DRAFTED
         ):
             raise PermissionDenied
@@ -464,19 +488,22 @@ def instruction_approve(
     with transaction.atomic():
         _ensure_visible(proposal.meeting, actor)
         locked = _lock_proposal(proposal, expected_version)
-        if not permissions.can_approve(actor, locked):
+        if not permissions.can_approve(actor, locked, now=at):
             raise PermissionDenied
         locked.approved_by = actor
         locked.approval_note = note.strip()
         return _issue(locked, actor, at)
 
 
-def instruction_return(*, proposal: Proposal, actor, expected_version: int | None, note: str) -> Proposal:
+def instruction_return(
+    *, proposal: Proposal, actor, expected_version: int | None, note: str, at=None
+) -> Proposal:
     """Leadership sends a draft back to HQ with a note."""
+    at = at or timezone.now()
     with transaction.atomic():
         _ensure_visible(proposal.meeting, actor)
         locked = _lock_proposal(proposal, expected_version)
-        if not permissions.can_approve(actor, locked):
+        if not permissions.can_approve(actor, locked, now=at):
             raise PermissionDenied
         if not note.strip():
             raise ValidationError({"note": _("Say what should change.")})
