@@ -146,6 +146,7 @@ def meeting_detail_context(*, meeting: Meeting, user, now=None) -> dict:
         "open_count": open_count,
         "files": list(meeting.attachments.select_related("uploaded_by")),
         "can_edit": permissions.can_edit_meeting(user, meeting),
+        "can_cancel": permissions.can_cancel_meeting(user, meeting),
         "can_record_outcome": permissions.can_record_outcome(user, meeting, now=now),
         "can_attach": meeting.status != MeetingStatus.CANCELLED
         and (can_edit_registry(user) or permissions.is_attending(user, meeting)),
@@ -163,9 +164,13 @@ def meeting_detail_context(*, meeting: Meeting, user, now=None) -> dict:
 
 def instruction_queue(*, user) -> QuerySet[Proposal]:
     """Proposals of meetings still ahead on which HQ owes an instruction, soonest meeting first."""
+    # Once a meeting has begun nobody may instruct or approve any more (``permissions._ahead``).
+    ahead = Meeting.objects.visible_to(user).filter(
+        status=MeetingStatus.SCHEDULED, meeting_at__gt=timezone.now()
+    )
     return (
         Proposal.objects.filter(
-            meeting__in=Meeting.objects.visible_to(user).filter(status=MeetingStatus.SCHEDULED).values("pk"),
+            meeting__in=ahead.values("pk"),
             instruction_state__in=OPEN_INSTRUCTION_STATES,
         )
         .select_related("meeting__jv", "meeting__representative", "drafted_by")

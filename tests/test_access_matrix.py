@@ -29,6 +29,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from core.roles import Role
+from core.services import save_with_history
 from core.uploads import check_upload
 from demands import services as demand_services
 from demands.models import Demand, DemandAttachment, DemandUpdate
@@ -36,9 +37,20 @@ from notifications import kinds
 from notifications.models import Notification, NotificationPreference
 from notifications.services import notify
 from representatives import notices
-from representatives.models import Appointment
+from representatives import services as rep_services
+from representatives.choices import ReportKind
+from representatives.models import (
+    Appointment,
+    Evaluation,
+    Meeting,
+    MeetingAttachment,
+    Proposal,
+    Report,
+    ReportAttachment,
+    ReportEntry,
+)
 from tests import factories as f
-from tests.helpers import db_snapshot, form_data, indicators_post_data, venture_post_data
+from tests.helpers import db_snapshot, form_data, indicators_post_data, rendered_form_data, venture_post_data
 from ventures.models import Shareholding
 
 DENIED = frozenset({403, 404})
@@ -211,8 +223,372 @@ DEMAND_COMMENT = {
 }
 
 
+# --- The governance loop, reports and evaluations ------------------------------------------------
+
+# Titles, file names and texts only their own representative (and HQ) may ever read.
+HIDDEN_GOVERNANCE = [
+    "他方董事会 Hidden Board Meeting",
+    "他方已开会议 Hidden Begun Meeting",
+    "他方议案 Hidden Proposal",
+    "hidden-materials.pdf",
+    "他方重大事项 Hidden Major Report",
+    "hidden-annex.pdf",
+    "他方评价 Hidden Evaluation",
+    "同事重大事项 Colleague Major Report",
+    "colleague-annex.pdf",
+    "同事评价 Colleague Evaluation",
+    # The representative's own evaluation while HQ drafts it.
+    "本人草稿评价 Own Draft Evaluation",
+]
+GOVERNANCE_OWNERS = ("own", "other", "colleague")
+
+
+def _meeting_ahead(user, jv, title, files_name):
+    """A board meeting a month ahead, registered by its attending representative with materials."""
+    when = (timezone.localtime() + datetime.timedelta(days=30)).replace(
+        hour=10, minute=0, second=0, microsecond=0
+    )
+    return rep_services.meeting_register(
+        actor=user,
+        data={
+            "jv": jv,
+            "kind": "board",
+            "title": title,
+            "meeting_at": when,
+            "place": "",
+            "representative": user.representative_profile,
+            "short_notice": False,
+            "short_notice_reason": "",
+        },
+        materials=_pdf(files_name),
+    )
+
+
+def _proposal(meeting, user, title, decision):
+    return rep_services.proposal_add(
+        meeting=meeting,
+        actor=user,
+        data={
+            "title": title,
+            "description": "",
+            "matter": "",
+            "decision": decision,
+            "decision_reason": "HQ decides." if decision == "hq" else "",
+        },
+    )
+
+
+def _governance(portfolio) -> dict:
+    """Meetings, reports and evaluations of ``rep`` ("own"), of ``other_rep`` ("other") and of a
+    colleague who serves in ``rep``'s JV ("colleague").
+
+    In each JV: a meeting ahead, attended by its representative, with materials and three
+    proposals (one the representative decides, one waiting for HQ, a major one awaiting
+    leadership's approval); and a meeting that has begun, whose one proposal is voted. Each
+    representative has a draft annual report with a file, a submitted major-matter report, an
+    evaluation published; ``rep`` and ``other_rep`` also have one HQ still drafts.
+    """
+    if "governance" in portfolio:
+        return portfolio["governance"]
+    instructor = f.make_user(Role.HQ_STAFF, username="matrix_instructor")
+    colleague = f.make_representative_user(portfolio["own"], username="colleague")
+    portfolio["colleague"] = colleague
+    seats = {
+        "own": (portfolio["rep"], portfolio["own_appointment"]),
+        "other": (portfolio["other_rep"], portfolio["other_appointment"]),
+        "colleague": (colleague, colleague.representative_profile.appointments.get()),
+    }
+    made = {"meetings": {}, "proposals": {}, "files": {}, "reports": {}, "evaluations": {}}
+    meeting_titles = {
+        "own": ("本方董事会 Own Board Meeting", "本方已开会议 Own Begun Meeting"),
+        "other": (HIDDEN_GOVERNANCE[0], HIDDEN_GOVERNANCE[1]),
+    }
+    for key in ("own", "other"):
+        user, _appointment = seats[key]
+        ahead_title, begun_title = meeting_titles[key]
+        files_name = "own-materials.pdf" if key == "own" else HIDDEN_GOVERNANCE[3]
+        meeting = _meeting_ahead(user, portfolio[key], ahead_title, files_name)
+        proposal_title = "本方议案 Own Proposal" if key == "own" else HIDDEN_GOVERNANCE[2]
+        ordinary = _proposal(meeting, user, proposal_title, "representative")
+        pending = _proposal(meeting, user, f"{proposal_title} 2", "hq")
+        major = _proposal(meeting, user, f"{proposal_title} 3", "hq")
+        rep_services.instruction_draft(
+            proposal=major,
+            actor=instructor,
+            data={"instruction_vote": "for", "instruction_note": "", "major": True},
+            expected_version=major.version,
+            issue=True,
+        )
+        begun = _meeting_ahead(user, portfolio[key], begun_title, f"{key}-agenda.pdf")
+        voted = _proposal(begun, user, f"{proposal_title} 4", "representative")
+        Meeting.objects.filter(pk=begun.pk).update(meeting_at=timezone.now() - datetime.timedelta(hours=2))
+        voted = Proposal.objects.select_related("meeting").get(pk=voted.pk)
+        rep_services.vote_record(
+            proposal=voted,
+            actor=user,
+            data={"vote_cast": "for", "outcome": "passed", "deviation_explanation": ""},
+            expected_version=voted.version,
+        )
+        made["meetings"][key] = Meeting.objects.get(pk=meeting.pk)
+        made["meetings"][f"{key}_begun"] = Meeting.objects.get(pk=begun.pk)
+        made["proposals"][key] = ordinary
+        made["proposals"][f"{key}_pending"] = pending
+        made["proposals"][f"{key}_awaiting"] = major
+        made["proposals"][f"{key}_voted"] = voted
+        made["files"][key] = MeetingAttachment.objects.get(meeting=meeting)
+    report_titles = {
+        "own": "本方重大事项 Own Major Report",
+        "other": HIDDEN_GOVERNANCE[4],
+        "colleague": HIDDEN_GOVERNANCE[7],
+    }
+    annex_names = {"own": "own-annex.pdf", "other": HIDDEN_GOVERNANCE[5], "colleague": HIDDEN_GOVERNANCE[8]}
+    evaluation_summaries = {
+        "own": "本人评价 Own Evaluation",
+        "other": HIDDEN_GOVERNANCE[6],
+        "colleague": HIDDEN_GOVERNANCE[9],
+    }
+    for key in GOVERNANCE_OWNERS:
+        user, appointment = seats[key]
+        annual = Report(
+            appointment=appointment,
+            kind=ReportKind.ANNUAL,
+            year=2024,
+            due_date=datetime.date(2025, 1, 31),
+            body="年度履职情况。",
+        )
+        save_with_history(instance=annual, actor=None)
+        rep_services.report_attach(report=annual, actor=user, upload=_pdf(annex_names[key]))
+        major = rep_services.report_create_major(
+            actor=user,
+            appointment=appointment,
+            data={"major_class": "record", "title": report_titles[key], "body": "情况说明。"},
+        )
+        rep_services.report_submit(report=major, actor=user, expected_version=major.version)
+        made["reports"][key] = Report.objects.get(pk=annual.pk)
+        made["reports"][f"{key}_submitted"] = Report.objects.get(pk=major.pk)
+        made["files"][f"{key}_report"] = ReportAttachment.objects.get(report=annual)
+        published = _evaluation(instructor, user, 2024, evaluation_summaries[key])
+        rep_services.evaluation_publish(
+            evaluation=published, actor=instructor, expected_version=published.version
+        )
+        made["evaluations"][key] = Evaluation.objects.get(pk=published.pk)
+        if key != "colleague":
+            summary = "本人草稿评价 Own Draft Evaluation" if key == "own" else "他方草稿评价 Hidden Draft"
+            made["evaluations"][f"{key}_draft"] = _evaluation(instructor, user, 2025, summary)
+    portfolio["governance"] = made
+    return made
+
+
+def _evaluation(instructor, user, year, summary):
+    return rep_services.evaluation_create(
+        actor=instructor,
+        data={
+            "representative": user.representative_profile,
+            "year": year,
+            "learning": 85,
+            "communication": 80,
+            "role": 90,
+            "proficiency": 75,
+            "bottom_line_kept": True,
+            "bottom_line_note": "",
+            "grade": "competent",
+            "summary": summary,
+            "evaluated_on": datetime.date(year + 1, 1, 15),
+        },
+    )
+
+
+def _meeting(key):
+    return lambda p: {"pk": _governance(p)["meetings"][key].pk}
+
+
+def _meeting_proposal(meeting_key, proposal_key):
+    def kwargs(p):
+        made = _governance(p)
+        return {"pk": made["meetings"][meeting_key].pk, "proposal_pk": made["proposals"][proposal_key].pk}
+
+    return kwargs
+
+
+def _meeting_file(key):
+    def kwargs(p):
+        made = _governance(p)
+        return {"pk": made["meetings"][key].pk, "file_pk": made["files"][key].pk}
+
+    return kwargs
+
+
+def _report(key):
+    return lambda p: {"pk": _governance(p)["reports"][key].pk}
+
+
+def _report_file(key):
+    def kwargs(p):
+        made = _governance(p)
+        return {"pk": made["reports"][key].pk, "file_pk": made["files"][f"{key}_report"].pk}
+
+    return kwargs
+
+
+def _evaluation_of(key):
+    return lambda p: {"pk": _governance(p)["evaluations"][key].pk}
+
+
+# Two meetings in each JV (one ahead, one begun); the representative sees their JV's two.
+MEETING_ROWS = {"nobody": 0, "rep": 2, "leader": 4, "hq": 4, "admin": 4}
+# Two reports each for rep, other_rep and the colleague; a representative sees only their own two.
+REPORT_ROWS = {"nobody": 0, "rep": 2, "leader": 6, "hq": 6, "admin": 6}
+# Three published and two drafts; a representative sees only their own published one.
+EVALUATION_ROWS = {"nobody": 0, "rep": 1, "leader": 5, "hq": 5, "admin": 5}
+# In each JV's meeting ahead, one proposal waits for HQ and one for leadership.
+QUEUE_ROWS = {"nobody": 0, "rep": 0, "leader": 4, "hq": 4, "admin": 4}
+# HQ's and leadership's queue: a representative and a user without a role are refused.
+QUEUE = {"nobody": 403, "rep": 403, "leader": 200, "hq": 200, "admin": 200}
+# Representatives register meetings of their JVs, HQ on their behalf; leadership does not.
+MEETING_CREATE = {"nobody": 403, "rep": 200, "leader": 403, "hq": 200, "admin": 200}
+# Only a representative files a major-matter report, for a seat of their own.
+REPORT_CREATE = {"nobody": 403, "rep": 200, "leader": 403, "hq": 403, "admin": 403}
+# The attending representative and HQ, while the meeting allows it. Nobody and another JV's
+# representative do not find the meeting; leadership reads it but never changes it.
+MEETING_EDIT = {
+    "nobody": (404, 404),
+    "rep": (200, 404),
+    "leader": (403, 403),
+    "hq": (200, 200),
+    "admin": (200, 200),
+}
+# HQ drafts and issues instructions.
+INSTRUCT = {**MEETING_EDIT, "rep": (403, 404)}
+# Leadership (and the superuser) approves a major matter's instruction; HQ drafts but never approves.
+APPROVE = {**MEETING_EDIT, "rep": (403, 404), "leader": (200, 200), "hq": (403, 403)}
+# A file box on the meeting page: a POST only, once the meeting is found and the viewer may add to it.
+MEETING_UPLOAD = {**MEETING_EDIT, "rep": (405, 404), "hq": (405, 405), "admin": (405, 405)}
+# Only the report's own representative drafts, submits and attaches: HQ reads it and reviews.
+REPORT_OWNER = {
+    "nobody": (404, 404),
+    "rep": (200, 404),
+    "leader": (403, 403),
+    "hq": (403, 403),
+    "admin": (403, 403),
+}
+REPORT_UPLOAD = {**REPORT_OWNER, "rep": (405, 404)}
+# HQ reviews a submitted report.
+REPORT_REVIEW = {**MEETING_EDIT, "rep": (403, 404)}
+# HQ edits and publishes a draft evaluation; a representative does not even find their own draft.
+EVALUATION_EDIT = {**MEETING_EDIT, "rep": (404, 404)}
+
+GOVERNANCE_REGISTRY: dict[str, Spec] = {
+    "representatives:meeting_list": Spec(
+        "list", rows=MEETING_ROWS, count=_object_list_count, setup=_governance
+    ),
+    "representatives:meeting_create": Spec("create", expected=MEETING_CREATE, generic_post=False),
+    "representatives:meeting_detail": Spec("read", _meeting("own"), _meeting("other"), setup=_governance),
+    "representatives:meeting_update": Spec(
+        "edit", _meeting("own"), _meeting("other"), expected=MEETING_EDIT, generic_post=False
+    ),
+    "representatives:meeting_cancel": Spec(
+        "edit", _meeting("own"), _meeting("other"), expected=MEETING_EDIT, generic_post=False
+    ),
+    # Once the meeting has begun.
+    "representatives:meeting_outcome": Spec(
+        "edit", _meeting("own_begun"), _meeting("other_begun"), expected=MEETING_EDIT, generic_post=False
+    ),
+    "representatives:meeting_file_upload": Spec(
+        "edit", _meeting("own"), _meeting("other"), expected=MEETING_UPLOAD, generic_post=False
+    ),
+    "representatives:meeting_file": Spec("read", _meeting_file("own"), _meeting_file("other")),
+    "representatives:proposal_create": Spec(
+        "edit", _meeting("own"), _meeting("other"), expected=MEETING_EDIT, generic_post=False
+    ),
+    "representatives:proposal_update": Spec(
+        "edit",
+        _meeting_proposal("own", "own"),
+        _meeting_proposal("other", "other"),
+        expected=MEETING_EDIT,
+        generic_post=False,
+    ),
+    "representatives:proposal_instruct": Spec(
+        "edit",
+        _meeting_proposal("own", "own_pending"),
+        _meeting_proposal("other", "other_pending"),
+        expected=INSTRUCT,
+        generic_post=False,
+    ),
+    "representatives:proposal_approve": Spec(
+        "edit",
+        _meeting_proposal("own", "own_awaiting"),
+        _meeting_proposal("other", "other_awaiting"),
+        expected=APPROVE,
+        generic_post=False,
+    ),
+    "representatives:proposal_vote": Spec(
+        "edit",
+        _meeting_proposal("own_begun", "own_voted"),
+        _meeting_proposal("other_begun", "other_voted"),
+        expected=MEETING_EDIT,
+        generic_post=False,
+    ),
+    "representatives:instruction_queue": Spec(
+        "list", rows=QUEUE_ROWS, count=_object_list_count, setup=_governance, expected=QUEUE
+    ),
+    "representatives:report_list": Spec(
+        "list", rows=REPORT_ROWS, count=_object_list_count, setup=_governance
+    ),
+    "representatives:report_create": Spec("create", expected=REPORT_CREATE, generic_post=False),
+    "representatives:report_detail": Spec("read", _report("own"), _report("other")),
+    "representatives:report_update": Spec(
+        "edit", _report("own"), _report("other"), expected=REPORT_OWNER, generic_post=False
+    ),
+    "representatives:report_submit": Spec(
+        "edit", _report("own"), _report("other"), expected=REPORT_OWNER, generic_post=False
+    ),
+    # The annual duty report's facts of the year.
+    "representatives:report_refresh": Spec(
+        "edit", _report("own"), _report("other"), expected=REPORT_OWNER, generic_post=False
+    ),
+    "representatives:report_review": Spec(
+        "edit",
+        _report("own_submitted"),
+        _report("other_submitted"),
+        expected=REPORT_REVIEW,
+        generic_post=False,
+    ),
+    "representatives:report_file_upload": Spec(
+        "edit", _report("own"), _report("other"), expected=REPORT_UPLOAD, generic_post=False
+    ),
+    "representatives:report_file": Spec("read", _report_file("own"), _report_file("other")),
+    "representatives:evaluation_list": Spec(
+        "list", rows=EVALUATION_ROWS, count=_object_list_count, setup=_governance
+    ),
+    "representatives:evaluation_create": Spec("create", generic_post=False),
+    # A representative reads their own evaluation once published, never another's.
+    "representatives:evaluation_detail": Spec("read", _evaluation_of("own"), _evaluation_of("other")),
+    # "own" is the representative's own evaluation while it is a draft.
+    "representatives:evaluation_update": Spec(
+        "edit",
+        _evaluation_of("own_draft"),
+        _evaluation_of("other_draft"),
+        expected=EVALUATION_EDIT,
+        generic_post=False,
+    ),
+    "representatives:evaluation_publish": Spec(
+        "edit",
+        _evaluation_of("own_draft"),
+        _evaluation_of("other_draft"),
+        expected=EVALUATION_EDIT,
+        generic_post=False,
+    ),
+}
+
+
 REGISTRY: dict[str, Spec] = {
-    "home": Spec("list", rows={"nobody": 0, "rep": 1, "leader": 2, "hq": 2, "admin": 2}, count=_home_count),
+    # With the governance records, so that every role's panels render.
+    "home": Spec(
+        "list",
+        rows={"nobody": 0, "rep": 1, "leader": 2, "hq": 2, "admin": 2},
+        count=_home_count,
+        setup=_governance,
+    ),
     "ventures:venture_list": Spec(
         "list", rows={"nobody": 0, "rep": 1, "leader": 2, "hq": 2, "admin": 2}, count=_object_list_count
     ),
@@ -228,7 +604,8 @@ REGISTRY: dict[str, Spec] = {
     "ventures:venture_create": Spec("create"),
     "ventures:party_create": Spec("create"),
     "representatives:representative_create": Spec("create"),
-    "ventures:venture_detail": Spec("read", _venture("own"), _venture("other")),
+    # With meetings in both JVs: the page's meetings panel lists the JV's own.
+    "ventures:venture_detail": Spec("read", _venture("own"), _venture("other"), setup=_governance),
     "ventures:party_detail": Spec(
         "read", lambda p: {"pk": p["own_partner"].pk}, lambda p: {"pk": p["other_partner"].pk}
     ),
@@ -323,6 +700,7 @@ REGISTRY: dict[str, Spec] = {
         expected=DEMAND_HANDLER_ACTION,
         generic_post=False,
     ),
+    **GOVERNANCE_REGISTRY,
 }
 
 # What each role gets, by kind of page: (own object, other's object). Lists and create pages
@@ -426,7 +804,7 @@ def test_get(name, role, request, portfolio, client_as):
         expected = _expected(role, spec, which)
         allowed = expected if isinstance(expected, frozenset) else {expected}
         assert response.status_code in allowed, (url, which, response.status_code)
-        if spec.kind == "list":
+        if spec.kind == "list" and response.status_code == 200:
             assert spec.count(response) == spec.rows[role], url
 
 
@@ -661,7 +1039,303 @@ def test_every_demand_write_url_has_post_cases():
     """The demands pages are left out of the generic ``test_post``: they must be covered above."""
     covered = {name for name, *_rest in DEMAND_POSTS}
     needed = {
-        name for name, spec in REGISTRY.items() if not spec.generic_post and spec.kind in ("edit", "create")
+        name
+        for name, spec in REGISTRY.items()
+        if name.startswith("demands:") and not spec.generic_post and spec.kind in ("edit", "create")
+    }
+    assert needed == covered
+
+
+# --- The governance loop, reports and evaluations: a refused POST changes nothing ------------------
+
+
+def _governance_snapshot(media_root) -> dict:
+    """The registry's rows, every meeting, proposal, report, timeline entry, evaluation, file row and
+    notification (all columns), their history, and the files on disk."""
+    snapshot = db_snapshot()
+    models = (
+        Meeting,
+        Proposal,
+        MeetingAttachment,
+        Report,
+        ReportEntry,
+        ReportAttachment,
+        Evaluation,
+        Notification,
+    )
+    for model in models:
+        snapshot[model._meta.label] = list(model._default_manager.order_by("pk").values())
+    for model in (Meeting, Proposal, Report, Evaluation):
+        snapshot[f"{model._meta.label} history"] = model.history.count()
+    snapshot["files"] = sorted(str(p) for p in Path(media_root).rglob("*") if p.is_file())
+    return snapshot
+
+
+# What the allowed user changes on each form, on top of what the form shows.
+GOVERNANCE_CHANGES = {
+    "representatives:meeting_update": {"title": "Changed by a POST"},
+    "representatives:meeting_cancel": {"reason": "Postponed by a POST."},
+    "representatives:meeting_outcome": {"summary": "Held."},
+    "representatives:proposal_create": {"title": "POST 新议案", "decision": "representative"},
+    "representatives:proposal_update": {"title": "Changed by a POST"},
+    "representatives:proposal_instruct": {"instruction_vote": "against", "instruction_note": "By a POST."},
+    "representatives:proposal_approve": {"note": "Approved by a POST."},
+    "representatives:proposal_vote": {"vote_cast": "against", "outcome": "rejected"},
+    "representatives:report_update": {"body": "Changed by a POST"},
+    "representatives:report_submit": {},
+    "representatives:report_refresh": {},
+    "representatives:report_review": {"comments": "Read by a POST."},
+    "representatives:evaluation_update": {"summary": "Changed by a POST"},
+    "representatives:evaluation_publish": {},
+}
+# The object each URL acts on, for each key of the cases below.
+GOVERNANCE_TARGETS = {
+    "representatives:meeting_update": _meeting,
+    "representatives:meeting_cancel": _meeting,
+    "representatives:meeting_file_upload": _meeting,
+    "representatives:proposal_create": _meeting,
+    "representatives:meeting_outcome": lambda key: _meeting(f"{key}_begun"),
+    "representatives:proposal_update": lambda key: _meeting_proposal(key, key),
+    "representatives:proposal_instruct": lambda key: _meeting_proposal(key, f"{key}_pending"),
+    "representatives:proposal_approve": lambda key: _meeting_proposal(key, f"{key}_awaiting"),
+    "representatives:proposal_vote": lambda key: _meeting_proposal(f"{key}_begun", f"{key}_voted"),
+    "representatives:report_update": _report,
+    "representatives:report_submit": _report,
+    "representatives:report_refresh": _report,
+    "representatives:report_file_upload": _report,
+    "representatives:report_review": lambda key: _report(f"{key}_submitted"),
+    "representatives:evaluation_update": _evaluation_of,
+    "representatives:evaluation_publish": _evaluation_of,
+}
+
+
+def _seat_holder(key):
+    return {"own": "rep", "other": "other_rep", "colleague": "colleague"}[key]
+
+
+def _governance_post(name, key, role, control, portfolio) -> tuple[dict, dict]:
+    """URL arguments and what a browser would POST: a real change, made by ``control``, who may."""
+    _governance(portfolio)
+    if name == "representatives:meeting_create":
+        # A representative names themself as the attendee (the only choice they have).
+        holder = "rep" if role == "rep" else _seat_holder(key)
+        when = timezone.localtime() + datetime.timedelta(days=40)
+        return {}, {
+            "jv": str(portfolio[key].pk),
+            "kind": "shareholders",
+            "title": "POST 新会议",
+            "meeting_at": when.strftime("%Y-%m-%dT%H:%M"),
+            "place": "",
+            "representative": str(portfolio[holder].representative_profile.pk),
+            "short_notice_reason": "",
+            "materials": SimpleUploadedFile("agenda.pdf", PDF),
+        }
+    if name == "representatives:report_create":
+        appointment = portfolio[_seat_holder(key)].representative_profile.appointments.get()
+        return {}, {
+            "appointment": str(appointment.pk),
+            "major_class": "record",
+            "title": "POST 重大事项",
+            "body": "说明",
+            "attachment": SimpleUploadedFile("note.pdf", PDF),
+        }
+    if name == "representatives:evaluation_create":
+        profile = portfolio[_seat_holder(key)].representative_profile
+        return {}, {
+            "representative": str(profile.pk),
+            "year": "2023",
+            "learning": "70",
+            "communication": "70",
+            "role": "70",
+            "proficiency": "70",
+            "bottom_line_kept": "on",
+            "bottom_line_note": "",
+            "grade": "basic",
+            "summary": "",
+            "evaluated_on": "2024-01-15",
+        }
+    kwargs = GOVERNANCE_TARGETS[name](key)(portfolio)
+    if name == "representatives:meeting_file_upload":
+        return kwargs, {"purpose": "materials", "file": SimpleUploadedFile("more.pdf", PDF)}
+    if name == "representatives:report_file_upload":
+        return kwargs, {"file": SimpleUploadedFile("more.pdf", PDF)}
+    control_client = Client()
+    control_client.force_login(control)
+    data = rendered_form_data(control_client, reverse(name, kwargs=kwargs), **GOVERNANCE_CHANGES[name])
+    if name == "representatives:meeting_outcome":
+        data["minutes"] = SimpleUploadedFile("minutes.pdf", PDF)
+    return kwargs, data
+
+
+MEETING_WRITES = [
+    "representatives:meeting_update",
+    "representatives:meeting_cancel",
+    "representatives:meeting_outcome",
+    "representatives:meeting_file_upload",
+    "representatives:proposal_create",
+    "representatives:proposal_update",
+    "representatives:proposal_vote",
+]
+REPORT_OWNER_WRITES = [
+    "representatives:report_update",
+    "representatives:report_submit",
+    "representatives:report_refresh",
+    "representatives:report_file_upload",
+]
+EVALUATION_WRITES = ["representatives:evaluation_update", "representatives:evaluation_publish"]
+INSTRUCT_URL = "representatives:proposal_instruct"
+APPROVE_URL = "representatives:proposal_approve"
+REVIEW_URL = "representatives:report_review"
+MEETING_CREATE_URL = "representatives:meeting_create"
+REPORT_CREATE_URL = "representatives:report_create"
+EVALUATION_CREATE_URL = "representatives:evaluation_create"
+
+# (URL name, which object, who POSTs, the status they get). 404: the object is outside their
+# scope; 403: they see it but could never act; 200: the form refuses a choice they do not have.
+GOVERNANCE_POSTS = [
+    # The attending representative's meeting: another JV's representative and a user without a role
+    # do not find it; leadership reads it but changes nothing; a colleague in the same JV who does
+    # not attend changes nothing either.
+    *[
+        case
+        for name in MEETING_WRITES
+        for case in [
+            (name, "other", "rep", 404),
+            (name, "other", "nobody", 404),
+            (name, "other", "anonymous", 302),
+            (name, "own", "leader", 403),
+            (name, "other", "leader", 403),
+            (name, "own", "colleague", 403),
+        ]
+    ],
+    # Instructions: HQ's alone; leadership's approval: leadership's alone.
+    (INSTRUCT_URL, "own", "rep", 403),
+    (INSTRUCT_URL, "other", "rep", 404),
+    (INSTRUCT_URL, "other", "nobody", 404),
+    (INSTRUCT_URL, "other", "anonymous", 302),
+    (INSTRUCT_URL, "own", "leader", 403),
+    (APPROVE_URL, "own", "rep", 403),
+    (APPROVE_URL, "other", "rep", 404),
+    (APPROVE_URL, "other", "nobody", 404),
+    (APPROVE_URL, "other", "anonymous", 302),
+    (APPROVE_URL, "other", "hq", 403),
+    # Reports: only their own representative writes them, not even a colleague in the same JV;
+    # HQ reviews them and writes nothing in them.
+    *[
+        case
+        for name in REPORT_OWNER_WRITES
+        for case in [
+            (name, "other", "rep", 404),
+            (name, "colleague", "rep", 404),
+            (name, "other", "nobody", 404),
+            (name, "other", "anonymous", 302),
+            (name, "own", "leader", 403),
+            (name, "own", "hq", 403),
+            (name, "own", "admin", 403),
+        ]
+    ],
+    (REVIEW_URL, "own", "rep", 403),
+    (REVIEW_URL, "other", "rep", 404),
+    (REVIEW_URL, "colleague", "rep", 404),
+    (REVIEW_URL, "other", "nobody", 404),
+    (REVIEW_URL, "other", "anonymous", 302),
+    (REVIEW_URL, "other", "leader", 403),
+    # Evaluations: HQ's; a representative does not even find their own draft.
+    *[
+        case
+        for name in EVALUATION_WRITES
+        for case in [
+            (name, "own_draft", "rep", 404),
+            (name, "other_draft", "rep", 404),
+            (name, "other_draft", "nobody", 404),
+            (name, "other_draft", "anonymous", 302),
+            (name, "other_draft", "leader", 403),
+        ]
+    ],
+    # Creating: a meeting or a report only for one's own JV and seat (the others are not choices).
+    (MEETING_CREATE_URL, "other", "rep", 200),
+    (MEETING_CREATE_URL, "own", "leader", 403),
+    (MEETING_CREATE_URL, "own", "nobody", 403),
+    (MEETING_CREATE_URL, "own", "anonymous", 302),
+    (REPORT_CREATE_URL, "other", "rep", 200),
+    (REPORT_CREATE_URL, "colleague", "rep", 200),
+    (REPORT_CREATE_URL, "own", "hq", 403),
+    (REPORT_CREATE_URL, "own", "leader", 403),
+    (REPORT_CREATE_URL, "own", "nobody", 403),
+    (REPORT_CREATE_URL, "own", "anonymous", 302),
+    (EVALUATION_CREATE_URL, "own", "rep", 403),
+    (EVALUATION_CREATE_URL, "own", "leader", 403),
+    (EVALUATION_CREATE_URL, "own", "nobody", 403),
+    (EVALUATION_CREATE_URL, "own", "anonymous", 302),
+    # The controls: the same POSTs from someone allowed go through.
+    *[(name, "own", "rep", 302) for name in MEETING_WRITES],
+    *[(name, "other", "hq", 302) for name in MEETING_WRITES],
+    (INSTRUCT_URL, "other", "hq", 302),
+    (APPROVE_URL, "other", "leader", 302),
+    (APPROVE_URL, "own", "admin", 302),
+    *[(name, "own", "rep", 302) for name in REPORT_OWNER_WRITES],
+    *[(name, "other", "other_rep", 302) for name in REPORT_OWNER_WRITES],
+    (REVIEW_URL, "other", "hq", 302),
+    *[(name, "other_draft", "hq", 302) for name in EVALUATION_WRITES],
+    (MEETING_CREATE_URL, "own", "rep", 302),
+    (MEETING_CREATE_URL, "other", "hq", 302),
+    (REPORT_CREATE_URL, "own", "rep", 302),
+    (EVALUATION_CREATE_URL, "other", "hq", 302),
+]
+# The field that refuses the choice, for the 200 cases above.
+REFUSED_CHOICE = {MEETING_CREATE_URL: "jv", REPORT_CREATE_URL: "appointment"}
+
+
+def _governance_control(name, key):
+    """Who may make the POST (the form is rendered for them)."""
+    if name == APPROVE_URL:
+        return "leader"
+    if name in REPORT_OWNER_WRITES:
+        return _seat_holder(key)
+    if name in MEETING_WRITES and key == "own":
+        return "rep"
+    return "hq"
+
+
+def _role_user(role, request, portfolio):
+    if role == "colleague":
+        return portfolio["colleague"]
+    return _user(role, request, portfolio)
+
+
+@pytest.mark.parametrize(
+    ("name", "key", "role", "status"),
+    [pytest.param(*case, id="-".join(str(c) for c in case)) for case in GOVERNANCE_POSTS],
+)
+def test_governance_posts(name, key, role, status, request, portfolio, settings, client_as):
+    _governance(portfolio)
+    control = _role_user(_governance_control(name, key.removesuffix("_draft")), request, portfolio)
+    kwargs, data = _governance_post(name, key, role, control, portfolio)
+    before = _governance_snapshot(settings.MEDIA_ROOT)
+    response = client_as(_role_user(role, request, portfolio)).post(reverse(name, kwargs=kwargs), data)
+    after = _governance_snapshot(settings.MEDIA_ROOT)
+    if role == "anonymous":
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("login"))
+        assert after == before
+        return
+    assert response.status_code == status, response.context and response.context["form"].errors
+    if status == 302:
+        # The control: the POST is a real change, so a refusal is the only reason nothing happens.
+        assert after != before
+        return
+    if status == 200:
+        assert REFUSED_CHOICE[name] in response.context["form"].errors
+    assert after == before
+
+
+def test_every_governance_write_url_has_post_cases():
+    """The new representatives pages are left out of the generic ``test_post``: covered above."""
+    covered = {name for name, *_rest in GOVERNANCE_POSTS}
+    needed = {
+        name
+        for name, spec in REGISTRY.items()
+        if name in GOVERNANCE_REGISTRY and not spec.generic_post and spec.kind in ("edit", "create")
     }
     assert needed == covered
 
@@ -745,6 +1419,33 @@ def _rep_pages(portfolio):
         reverse("ventures:party_detail", args=[portfolio["own_partner"].pk]),
         reverse("representatives:representative_detail", args=[portfolio["rep_profile"].pk]),
         *_rep_demand_pages(portfolio),
+        *_rep_governance_pages(portfolio),
+    ]
+
+
+def _rep_governance_pages(portfolio):
+    """The meetings, reports and evaluations pages a representative reaches, and the forms on them."""
+    made = _governance(portfolio)
+    meeting, begun = made["meetings"]["own"], made["meetings"]["own_begun"]
+    report = made["reports"]["own"]
+    return [
+        reverse("representatives:meeting_list"),
+        reverse("representatives:meeting_list") + "?when=ahead",
+        reverse("representatives:meeting_create"),
+        reverse("representatives:meeting_create") + f"?jv={portfolio['other'].pk}",
+        reverse("representatives:meeting_detail", args=[meeting.pk]),
+        reverse("representatives:meeting_detail", args=[begun.pk]),
+        reverse("representatives:meeting_update", args=[meeting.pk]),
+        reverse("representatives:proposal_create", args=[meeting.pk]),
+        reverse("representatives:proposal_vote", args=[begun.pk, made["proposals"]["own_voted"].pk]),
+        reverse("representatives:report_list"),
+        reverse("representatives:report_list") + "?scope=owed",
+        reverse("representatives:report_create"),
+        reverse("representatives:report_detail", args=[report.pk]),
+        reverse("representatives:report_detail", args=[made["reports"]["own_submitted"].pk]),
+        reverse("representatives:report_update", args=[report.pk]),
+        reverse("representatives:evaluation_list"),
+        reverse("representatives:evaluation_detail", args=[made["evaluations"]["own"].pk]),
     ]
 
 
@@ -775,7 +1476,7 @@ def test_rep_pages_never_name_the_other_venture(language, portfolio, client_as):
         response = client.get(url)
         assert response.status_code == 200, url
         content = response.content.decode()
-        for hidden in [*_hidden_names(portfolio), *HIDDEN_DEMAND_TITLES]:
+        for hidden in [*_hidden_names(portfolio), *HIDDEN_DEMAND_TITLES, *HIDDEN_GOVERNANCE]:
             assert hidden not in content, (url, hidden)
 
 
@@ -792,11 +1493,36 @@ def test_hq_pages_do_name_the_other_venture(portfolio, hq, client_as):
         assert hidden in seen, hidden
 
 
+def test_hq_pages_do_name_the_others_meetings_reports_and_evaluations(portfolio, hq, client_as):
+    """The control for the governance names above: HQ reads them on the lists and the records."""
+    made = _governance(portfolio)
+    client = client_as(hq)
+    urls = [
+        reverse("representatives:meeting_list"),
+        reverse("representatives:report_list"),
+        reverse("representatives:meeting_detail", args=[made["meetings"]["other"].pk]),
+        *[
+            reverse("representatives:report_detail", args=[made["reports"][key].pk])
+            for key in ("other", "colleague")
+        ],
+        *[
+            reverse("representatives:evaluation_detail", args=[made["evaluations"][key].pk])
+            for key in ("other", "colleague", "own_draft")
+        ],
+    ]
+    seen = "".join(client.get(url).content.decode() for url in urls)
+    for hidden in HIDDEN_GOVERNANCE:
+        assert hidden in seen, hidden
+
+
 LIST_URLS = [
     "ventures:venture_list",
     "ventures:party_list",
     "representatives:representative_list",
     "demands:demand_list",
+    "representatives:meeting_list",
+    "representatives:report_list",
+    "representatives:evaluation_list",
 ]
 
 
@@ -817,7 +1543,7 @@ def test_htmx_list_results_never_name_the_other_venture(url_name, portfolio, hq,
         assert "<html" not in response.content.decode()
     rep_content = rep_results.content.decode()
     assert len(rep_results.context["object_list"]) >= 1
-    for hidden in [*_hidden_names(portfolio), *HIDDEN_DEMAND_TITLES]:
+    for hidden in [*_hidden_names(portfolio), *HIDDEN_DEMAND_TITLES, *HIDDEN_GOVERNANCE]:
         assert hidden not in rep_content, hidden
     # The control: HQ's results do show the other JV's rows.
     assert len(hq_results.context["object_list"]) > len(rep_results.context["object_list"])
@@ -883,6 +1609,17 @@ def test_filter_dropdowns_offer_everything_to_hq(portfolio, hq, client_as):
         ("demands:demand_list", {"q": "他方"}),
         ("demands:demand_list", {"q": "OTHER_DEMAND"}),
         ("demands:demand_list", {"jv": "OTHER"}),
+        ("representatives:meeting_list", {"q": "Hidden"}),
+        ("representatives:meeting_list", {"jv": "OTHER"}),
+        ("representatives:report_list", {"jv": "OTHER"}),
+        ("representatives:report_list", {"representative": "other_rep"}),
+        # A colleague in the same JV: their reports are theirs alone.
+        ("representatives:report_list", {"representative": "colleague"}),
+        ("representatives:evaluation_list", {"q": "other_rep"}),
+        ("representatives:evaluation_list", {"q": "colleague"}),
+        # The representative's own evaluation of that year is still a draft.
+        ("representatives:evaluation_list", {"year": "2025"}),
+        ("representatives:evaluation_list", {"status": "draft"}),
     ],
 )
 def test_search_and_filters_find_nothing_hidden(url_name, query, portfolio, hq, client_as):
@@ -935,3 +1672,206 @@ def test_a_rep_does_not_see_the_venture_before_the_appointment_starts(portfolio,
     client = client_as(portfolio["rep"])
     for url in _own_pages(portfolio):
         assert client.get(url).status_code == 404, url
+
+
+# --- Meetings, reports and evaluations follow the appointment and the person -----------------------
+
+
+def _own_governance_pages(portfolio):
+    """The representative's own meetings, reports, files and forms, in the JV where they serve."""
+    made = _governance(portfolio)
+    meeting, begun = made["meetings"]["own"], made["meetings"]["own_begun"]
+    report = made["reports"]["own"]
+    return [
+        reverse("representatives:meeting_detail", args=[meeting.pk]),
+        reverse("representatives:meeting_detail", args=[begun.pk]),
+        reverse("representatives:meeting_file", args=[meeting.pk, made["files"]["own"].pk]),
+        reverse("representatives:meeting_update", args=[meeting.pk]),
+        reverse("representatives:proposal_create", args=[meeting.pk]),
+        reverse("representatives:proposal_update", args=[meeting.pk, made["proposals"]["own"].pk]),
+        reverse("representatives:proposal_vote", args=[begun.pk, made["proposals"]["own_voted"].pk]),
+        reverse("representatives:meeting_outcome", args=[begun.pk]),
+        reverse("representatives:report_detail", args=[report.pk]),
+        reverse("representatives:report_detail", args=[made["reports"]["own_submitted"].pk]),
+        reverse("representatives:report_file", args=[report.pk, made["files"]["own_report"].pk]),
+        reverse("representatives:report_update", args=[report.pk]),
+        reverse("representatives:report_submit", args=[report.pk]),
+        reverse("representatives:report_refresh", args=[report.pk]),
+    ]
+
+
+def _get(client, url):
+    response = client.get(url)
+    if response.streaming:
+        b"".join(response.streaming_content)
+    return response
+
+
+def test_a_rep_who_left_the_venture_sees_none_of_its_meetings_or_reports(portfolio, settings, client_as):
+    pages = _own_governance_pages(portfolio)
+    client = client_as(portfolio["rep"])
+    owed = str(_governance(portfolio)["reports"]["own"].heading)
+    on_home = ["本方董事会 Own Board Meeting", owed]
+    # The control: in post, every page opens and the home page lists the meeting and the report owed.
+    for url in pages:
+        assert _get(client, url).status_code == 200, url
+    home = client.get(reverse("home")).content.decode()
+    for title in on_home:
+        assert title in home, title
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    Appointment.objects.filter(pk=portfolio["own_appointment"].pk).update(end_date=yesterday)
+    for url in pages:
+        assert _get(client, url).status_code == 404, url
+    for name in ("meeting_list", "report_list"):
+        assert list(client.get(reverse(f"representatives:{name}")).context["object_list"]) == [], name
+    home = client.get(reverse("home")).content.decode()
+    for title in on_home:
+        assert title not in home, title
+    # Their evaluation is about them, not the JV: it stays theirs.
+    assert len(client.get(reverse("representatives:evaluation_list")).context["object_list"]) == 1
+    # Nor can they change anything there any more.
+    made = _governance(portfolio)
+    meeting, report = made["meetings"]["own"], made["reports"]["own"]
+    before = _governance_snapshot(settings.MEDIA_ROOT)
+    posts = [
+        (
+            reverse("representatives:meeting_update", args=[meeting.pk]),
+            {"version": meeting.version, "title": "After leaving"},
+        ),
+        (reverse("representatives:proposal_create", args=[meeting.pk]), {"title": "After leaving"}),
+        (
+            reverse("representatives:meeting_file_upload", args=[meeting.pk]),
+            {"purpose": "materials", "file": SimpleUploadedFile("late.pdf", PDF)},
+        ),
+        (
+            reverse("representatives:report_update", args=[report.pk]),
+            {"version": report.version, "body": "Late"},
+        ),
+        (reverse("representatives:report_submit", args=[report.pk]), {"version": report.version}),
+        (
+            reverse("representatives:report_file_upload", args=[report.pk]),
+            {"file": SimpleUploadedFile("late.pdf", PDF)},
+        ),
+        (
+            reverse("representatives:report_create"),
+            {
+                "appointment": portfolio["own_appointment"].pk,
+                "major_class": "record",
+                "title": "Late",
+                "body": "Late",
+            },
+        ),
+    ]
+    for url, data in posts:
+        response = client.post(url, data)
+        if url == reverse("representatives:report_create"):
+            # A representative still, but the ended seat is no longer a choice.
+            assert response.status_code == 200
+            assert "appointment" in response.context["form"].errors
+        else:
+            assert response.status_code == 404, url
+    assert _governance_snapshot(settings.MEDIA_ROOT) == before
+
+
+def test_a_colleague_in_the_same_venture_never_sees_anothers_reports_or_evaluations(portfolio, client_as):
+    """Meetings belong to the JV, which both see; reports and evaluations belong to the person."""
+    made = _governance(portfolio)
+    report = made["reports"]["colleague"]
+    personal = [
+        reverse("representatives:report_detail", args=[report.pk]),
+        reverse("representatives:report_detail", args=[made["reports"]["colleague_submitted"].pk]),
+        reverse("representatives:report_file", args=[report.pk, made["files"]["colleague_report"].pk]),
+        reverse("representatives:report_update", args=[report.pk]),
+        reverse("representatives:evaluation_detail", args=[made["evaluations"]["colleague"].pk]),
+    ]
+    rep = client_as(portfolio["rep"])
+    for url in personal:
+        assert _get(rep, url).status_code == 404, url
+    reports = rep.get(reverse("representatives:report_list")).context["object_list"]
+    assert {r.appointment.representative.user for r in reports} == {portfolio["rep"]}
+    evaluations = rep.get(reverse("representatives:evaluation_list")).context["object_list"]
+    assert [e.pk for e in evaluations] == [made["evaluations"]["own"].pk]
+    # Both see the JV's meetings.
+    assert (
+        _get(rep, reverse("representatives:meeting_detail", args=[made["meetings"]["own"].pk])).status_code
+        == 200
+    )
+    # The control: the colleague opens their own.
+    colleague = client_as(portfolio["colleague"])
+    for url in personal:
+        assert _get(colleague, url).status_code == 200, url
+    assert (
+        _get(
+            colleague, reverse("representatives:meeting_detail", args=[made["meetings"]["own"].pk])
+        ).status_code
+        == 200
+    )
+
+
+def test_a_rep_never_sees_their_own_evaluation_while_hq_drafts_it(portfolio, client_as):
+    made = _governance(portfolio)
+    draft = made["evaluations"]["own_draft"]
+    client = client_as(portfolio["rep"])
+    assert client.get(reverse("representatives:evaluation_detail", args=[draft.pk])).status_code == 404
+    rows = client.get(reverse("representatives:evaluation_list")).context["object_list"]
+    assert draft not in rows
+    # Once HQ publishes it, it is theirs to read.
+    rep_services.evaluation_publish(
+        evaluation=draft, actor=f.make_user(Role.HQ_STAFF), expected_version=draft.version
+    )
+    assert client.get(reverse("representatives:evaluation_detail", args=[draft.pk])).status_code == 200
+
+
+@pytest.mark.parametrize("role", ["rep", "hq"])
+def test_proposals_and_files_are_reached_only_through_their_own_meeting(role, request, portfolio, client_as):
+    """Another meeting's proposal or file under the viewer's own meeting's URL is a 404, even for HQ."""
+    made = _governance(portfolio)
+    own, other = made["meetings"]["own"], made["meetings"]["other"]
+    client = client_as(_user(role, request, portfolio))
+    urls = [
+        reverse("representatives:proposal_update", args=[own.pk, made["proposals"]["other"].pk]),
+        reverse("representatives:proposal_instruct", args=[own.pk, made["proposals"]["other_pending"].pk]),
+        reverse("representatives:proposal_vote", args=[own.pk, made["proposals"]["other_voted"].pk]),
+        reverse("representatives:meeting_file", args=[own.pk, made["files"]["other"].pk]),
+        reverse(
+            "representatives:report_file",
+            args=[made["reports"]["own"].pk, made["files"]["other_report"].pk],
+        ),
+    ]
+    for url in urls:
+        assert _get(client, url).status_code == 404, url
+    # The control: through their own meeting, the same file opens for HQ.
+    if role == "hq":
+        url = reverse("representatives:meeting_file", args=[other.pk, made["files"]["other"].pk])
+        assert _get(client, url).status_code == 200
+
+
+def test_governance_dropdowns_offer_only_what_the_rep_may_choose(portfolio, client_as):
+    _governance(portfolio)
+    client = client_as(portfolio["rep"])
+    meeting_form = client.get(reverse("representatives:meeting_create")).context["form"]
+    assert list(meeting_form.fields["jv"].queryset) == [portfolio["own"]]
+    # The attendee is the representative themself, with no empty choice.
+    assert list(meeting_form.fields["representative"].queryset) == [portfolio["rep_profile"]]
+    assert meeting_form.fields["representative"].empty_label is None
+    report_form = client.get(reverse("representatives:report_create")).context["form"]
+    # Not the colleague's seat in the same JV.
+    assert list(report_form.fields["appointment"].queryset) == [portfolio["own_appointment"]]
+    for name in ("meeting_list", "report_list"):
+        jvs = client.get(reverse(f"representatives:{name}")).context["filter"].form.fields["jv"].queryset
+        assert list(jvs) == [portfolio["own"]], name
+
+
+def test_governance_dropdowns_offer_everything_to_hq(portfolio, hq, client_as):
+    _governance(portfolio)
+    client = client_as(hq)
+    meeting_form = client.get(reverse("representatives:meeting_create")).context["form"]
+    assert set(meeting_form.fields["jv"].queryset) == {portfolio["own"], portfolio["other"]}
+    assert set(meeting_form.fields["representative"].queryset) == {
+        portfolio["rep_profile"],
+        portfolio["other_rep_profile"],
+        portfolio["colleague"].representative_profile,
+    }
+    for name in ("meeting_list", "report_list"):
+        jvs = client.get(reverse(f"representatives:{name}")).context["filter"].form.fields["jv"].queryset
+        assert set(jvs) == {portfolio["own"], portfolio["other"]}, name

@@ -89,10 +89,12 @@ class _MeetingAction(ObjectActionView):
     object_context_name = "meeting"
 
     def load(self, request, **kwargs):
-        return selectors.meeting_get(user=request.user, pk=kwargs["pk"])
+        self.meeting = selectors.meeting_get(user=request.user, pk=kwargs["pk"])
+        return self.meeting
 
     def role_ok(self, user) -> bool:
-        return can_edit_registry(user) or permissions.profile_of(user) is not None
+        # HQ, or the representative who attends: a colleague in the same JV never acts on it.
+        return can_edit_registry(user) or permissions.is_attending(user, self.meeting)
 
 
 class MeetingUpdateView(UserFormKwargsMixin, _MeetingAction):
@@ -120,7 +122,8 @@ class MeetingCancelView(_MeetingAction):
     success_message = _("The meeting was marked cancelled.")
 
     def allowed(self, user, obj):
-        return permissions.can_edit_meeting(user, obj)
+        # Unlike an edit, a meeting that has begun may still be cancelled (the service's rule).
+        return permissions.can_cancel_meeting(user, obj)
 
     def perform(self, form):
         return services.meeting_cancel(
