@@ -25,6 +25,7 @@ from .. import notices, permissions
 from ..choices import Decision, MajorClass, MeetingStatus, ReportEntryKind, ReportKind, ReportStatus, VoteCast
 from ..models import Appointment, Meeting, Proposal, Report, ReportAttachment, ReportEntry
 from .meetings import _hq_contacts
+from .meetings import _tell as tell
 
 REPORT_FIELDS = ("major_class", "title", "body", "due_date")
 DUE_SOON_DAYS = 7
@@ -162,19 +163,15 @@ def _params(report: Report, **extra) -> dict:
 
 
 def _tell(recipients, *, kind, report: Report, key: str, actor=None, **extra) -> int:
-    specs = [
-        NotificationSpec(
-            recipient=user,
-            kind=kind.code,
-            key=f"{key}:{user.pk}",
-            params=_params(report, **extra),
-            url=report.get_absolute_url(),
-            target=report,
-        )
-        for user in {u.pk: u for u in recipients if u is not None and u.is_active}.values()
-        if actor is None or user.pk != actor.pk
-    ]
-    return notify_many(specs)
+    return tell(
+        recipients,
+        kind=kind,
+        key=key,
+        target=report,
+        url=report.get_absolute_url(),
+        params=_params(report, **extra),
+        actor=actor,
+    )
 
 
 def _owner(report: Report):
