@@ -1,6 +1,7 @@
 """Form building blocks: optimistic-locking version field and service data."""
 
 from django import forms
+from django.db import transaction
 
 from core.services import ConcurrentEditError
 
@@ -54,12 +55,7 @@ class VersionedModelForm(forms.ModelForm):
         cleaned = super().clean()
         submitted = cleaned.get("version")
         if self.instance.pk and submitted is not None:
-            current = (
-                type(self.instance)
-                ._default_manager.filter(pk=self.instance.pk)
-                .values_list("version", flat=True)
-                .first()
-            )
+            current = self.current_version()
             if current is not None and current != submitted:
                 self.adopt_version(current)
                 raise ConcurrentEditError()
@@ -74,16 +70,21 @@ class VersionedModelForm(forms.ModelForm):
         """After a refusal, carry the row's current version so that saving again (having
         reviewed the other person's change) goes through; the person's input stays as typed."""
         if current is None:
-            current = (
-                type(self.instance)
-                ._default_manager.filter(pk=self.instance.pk)
-                .values_list("version", flat=True)
-                .first()
-            )
+            current = self.current_version()
         if current is None or not self.is_bound:
             return
         self.data = self.data.copy()
         self.data[self.add_prefix("version")] = current
+
+    def current_version(self) -> int | None:
+        """The row's version now. Inside a transaction (the admin's change page runs in one) the row
+        stays locked until it commits, so the check and the save cannot be overtaken by a second
+        save: two people saving at once never both win. Outside one, the service re-checks under
+        its own lock."""
+        rows = type(self.instance)._default_manager.filter(pk=self.instance.pk).order_by()
+        if transaction.get_connection().in_atomic_block:
+            rows = rows.select_for_update(of=("self",))
+        return rows.values_list("version", flat=True).first()
 
     @property
     def expected_version(self) -> int | None:

@@ -3,9 +3,8 @@ worked in the portal, where every change goes through the workflow."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import ReadOnlyInline, VersionedAdmin
+from core.admin import ReadOnlyAdmin, ReadOnlyInline, VersionedAdmin
 
 from .models import Demand, DemandAttachment, DemandUpdate, RoutingRule, SLAPolicy
 
@@ -45,7 +44,7 @@ class DemandAttachmentInline(ReadOnlyInline):
 
 
 @admin.register(Demand)
-class DemandAdmin(SimpleHistoryAdmin):
+class DemandAdmin(ReadOnlyAdmin):
     """Read-only: a status set here would skip the deadlines, the timeline and the notifications."""
 
     list_display = [
@@ -69,9 +68,3 @@ class DemandAdmin(SimpleHistoryAdmin):
     @admin.display(description=_("reference"), ordering="pk")
     def reference(self, obj):
         return obj.reference
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

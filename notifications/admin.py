@@ -20,6 +20,13 @@ class NotificationAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        # The outbox is written by the portal and the sender; the admin re-queues, nothing more.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
     @admin.display(description=_("subject"))
     def subject_text(self, obj):
         return obj.subject()

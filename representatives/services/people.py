@@ -53,6 +53,7 @@ def appointment_create(*, representative: Representative, actor, data: dict) -> 
         appointment = save_with_history(
             instance=Appointment(representative=representative, **data), actor=actor
         )
+        grant_representative_role(representative.user)
         if representative.user_id:
             notify(
                 recipient=representative.user,
