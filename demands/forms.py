@@ -129,8 +129,15 @@ class CommentForm(_NoFormTag, forms.Form):
     text = forms.CharField(
         label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=10000
     )
+    # HQ's comments stay inside HQ unless the author chooses to share one: the safe default.
     visibility = forms.ChoiceField(
-        label=_("Visible to"), choices=Visibility.choices, initial=Visibility.SHARED, widget=forms.RadioSelect
+        label=_("Visible to"),
+        choices=[
+            (Visibility.INTERNAL, Visibility.INTERNAL.label),
+            (Visibility.SHARED, Visibility.SHARED.label),
+        ],
+        initial=Visibility.INTERNAL,
+        widget=forms.RadioSelect,
     )
     attachment = AttachmentField(label=_("Attachment"))
 
@@ -139,6 +146,7 @@ class CommentForm(_NoFormTag, forms.Form):
         if not sees_all_ventures(user):
             # A representative writes to HQ and the JV; there is no internal choice to make.
             self.fields["visibility"].choices = [(Visibility.SHARED, Visibility.SHARED.label)]
+            self.fields["visibility"].initial = Visibility.SHARED
             self.fields["visibility"].widget = forms.HiddenInput()
 
     def clean(self):

@@ -1,5 +1,7 @@
 """Forms for representatives and appointments; dropdowns are scoped to the user."""
 
+import json
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
@@ -110,7 +112,18 @@ class ProposalForm(NoFormTagMixin, VersionedModelForm):
 
     def __init__(self, *args, meeting=None, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["decision"].initial = Decision.REPRESENTATIVE
+        meeting = meeting or getattr(self.instance, "meeting", None)
+        self.reserved = list(meeting.jv.reserved_matters or []) if meeting else []
+        decision = self.fields["decision"]
+        # Two real choices and no blank radio: an ordinary matter starts as the representative's.
+        decision.choices = Decision.choices
+        if not self.initial.get("decision"):
+            # A new proposal's empty value would otherwise select no radio at all.
+            self.initial["decision"] = Decision.REPRESENTATIVE
+        decision.required = False
+        decision.help_text = _(
+            "On a reserved matter of this joint venture the portal sets “HQ must instruct” itself."
+        )
         labels = meeting.jv.reserved_matter_labels if meeting else []
         self.fields["matter"].help_text = (
             _("Reserved matters of this joint venture (HQ must instruct): %(matters)s.")
@@ -118,9 +131,19 @@ class ProposalForm(NoFormTagMixin, VersionedModelForm):
             if labels
             else _("This joint venture has no reserved matters recorded.")
         )
+        # static/js/proposal_form.js ticks "HQ must instruct" as soon as a reserved matter is chosen.
+        self.fields["matter"].widget.attrs["data-reserved-matters"] = json.dumps(self.reserved)
         self.fields["decision_reason"].help_text = _(
             "Filled in for you when the matter is reserved; otherwise say why you ask HQ."
         )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("matter") and cleaned["matter"] in self.reserved:
+            cleaned["decision"] = Decision.HQ
+        elif not cleaned.get("decision"):
+            self.add_error("decision", _("Say who decides the group's vote."))
+        return cleaned
 
 
 class InstructionForm(NoFormTagMixin, VersionedModelForm):

@@ -365,4 +365,22 @@ class InstructionQueueView(LoginRequiredMixin, ListView):
         context = super().get_context_data(**kwargs)
         context["states"] = [(s, InstructionState(s).label) for s in OPEN_INSTRUCTION_STATES]
         context["now"] = timezone.now()
+        user = self.request.user
+        # Each row links straight to what the viewer can do about it.
+        for proposal in context["proposals"]:
+            args = [proposal.meeting_id, proposal.pk]
+            if permissions.can_approve(user, proposal):
+                proposal.action = (
+                    reverse("representatives:proposal_approve", args=args),
+                    _("Approve or return"),
+                )
+            elif permissions.can_instruct(user, proposal):
+                label = (
+                    _("Draft the instruction")
+                    if proposal.instruction_state == InstructionState.PENDING
+                    else _("Edit and issue")
+                )
+                proposal.action = (reverse("representatives:proposal_instruct", args=args), label)
+            else:
+                proposal.action = None
         return context

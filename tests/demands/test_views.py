@@ -314,6 +314,22 @@ def test_hq_comments_internally_through_the_page(rep, hq, portfolio, client_as):
     assert "预算待批" not in client_as(rep).get(demand.get_absolute_url()).content.decode()
 
 
+def test_an_hq_comment_is_internal_unless_its_author_shares_it(rep, hq, portfolio, client_as):
+    demand = f.make_demand(portfolio["own"], rep)
+    page = client_as(hq).get(demand.get_absolute_url())
+    form = page.context["comment_form"]
+    assert form["visibility"].value() == Visibility.INTERNAL
+    # What a browser sends for the box as rendered, with only the text typed in.
+    data = {**form_data(form), "text": "先内部讨论"}
+    client_as(hq).post(_url("demand_comment", demand.pk), data)
+    entry = demand.updates.get(kind=UpdateKind.COMMENT)
+    assert entry.visibility == Visibility.INTERNAL
+    assert "先内部讨论" not in client_as(rep).get(demand.get_absolute_url()).content.decode()
+    # Sharing is a choice the page shows before sending.
+    html = page.content.decode()
+    assert 'data-testid="share-warning"' in html and "Send to the representatives" in html
+
+
 def test_a_rep_cannot_write_an_internal_comment(rep, portfolio, client_as):
     demand = f.make_demand(portfolio["own"], rep)
     response = client_as(rep).post(

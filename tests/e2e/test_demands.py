@@ -53,10 +53,16 @@ def test_rep_raises_hq_resolves_rep_rates(new_context, tmp_path):
     hq.get_by_role("button", name="Accept").click()
     expect(hq.get_by_test_id("status")).to_have_text("Accepted")
     expect(hq.get_by_test_id("owner")).to_contain_text("王敏")
-    # An internal note stays inside HQ.
+    # An internal note stays inside HQ: internal is the default, and sharing says so before sending.
     hq.fill("textarea[name=text]", "Internal: check with the strategy department first.")
+    expect(hq.locator("input[name=visibility][value=internal]")).to_be_checked()
+    expect(hq.get_by_test_id("share-warning")).to_be_hidden()
+    hq.check("input[name=visibility][value=shared]")
+    expect(hq.get_by_test_id("share-warning")).to_be_visible()
+    expect(hq.get_by_role("button", name="Send to the representatives")).to_be_visible()
     hq.check("input[name=visibility][value=internal]")
-    hq.get_by_role("button", name="Add comment").click()
+    expect(hq.get_by_test_id("share-warning")).to_be_hidden()
+    hq.get_by_role("button", name="Add internal comment").click()
     expect(hq.get_by_test_id("timeline")).to_contain_text("Internal: check with the strategy department")
     hq.locator("[data-action=resolve]").click()
     hq.get_by_role("button", name="Resolve").click()

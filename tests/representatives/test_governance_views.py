@@ -279,6 +279,30 @@ def test_a_proposal_on_a_reserved_matter_is_flagged_hq_must_instruct(portfolio, 
     assert 'data-testid="instruction-deadline"' in page.content.decode()
 
 
+def test_the_proposal_form_offers_two_choices_and_sets_hq_on_a_reserved_matter(portfolio, client_as):
+    own = portfolio["own"]
+    own.reserved_matters = ["budget"]
+    own.save(update_fields=["reserved_matters"])
+    meeting = _register(portfolio["rep"], own)
+    client = client_as(portfolio["rep"])
+    url = reverse("representatives:proposal_create", args=[meeting.pk])
+    form = client.get(url).context["form"]
+    # No blank radio: who decides is one of two, the representative's by default.
+    assert [value for value, _label in form.fields["decision"].choices] == ["representative", "hq"]
+    assert form["decision"].value() == "representative"
+    assert 'data-reserved-matters="[&quot;budget&quot;]"' in str(form["matter"])
+    # A reserved matter saved with no choice at all (the page's script ticks HQ; without it too).
+    response = client.post(
+        url, {"title": "预算", "description": "", "matter": "budget", "decision_reason": ""}
+    )
+    assert (response.status_code, response.url) == (302, meeting.get_absolute_url())
+    assert Proposal.objects.get(meeting=meeting).decision == "hq"
+    # An ordinary matter still needs a choice, on the field.
+    response = client.post(url, {"title": "其他", "description": "", "matter": "", "decision_reason": ""})
+    assert response.status_code == 200
+    assert "decision" in response.context["form"].errors
+
+
 def _section(response, marker: str) -> str:
     """The page's HTML from ``marker`` to the end of its list item."""
     content = response.content.decode()
@@ -497,6 +521,14 @@ def test_the_instruction_queue_lists_proposals_by_meeting_date(portfolio, hq, le
     ]
     assert client_as(leader).get(reverse("representatives:instruction_queue")).status_code == 200
     assert client_as(rep).get(reverse("representatives:instruction_queue")).status_code == 403
+    # Each row links straight to the instruction form.
+    first = response.context["proposals"][0]
+    instruct = reverse("representatives:proposal_instruct", args=[first.meeting_id, first.pk])
+    assert first.action[0] == instruct
+    assert f'href="{instruct}"' in response.content.decode()
+    # Leadership sees nothing to draft there.
+    leader_rows = client_as(leader).get(reverse("representatives:instruction_queue")).context["proposals"]
+    assert all(p.action is None for p in leader_rows)
 
 
 def test_the_instruction_queue_filters_by_state(portfolio, hq, client_as):
