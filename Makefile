@@ -4,7 +4,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PY     := $(BIN)/python
 PORT   ?= 8000
-export PORT
+# honcho gives each process a PORT of its own (8000, 8100, ...): the portal's is passed apart, for
+# the web server and for the links in e-mails (unless PORTAL_BASE_URL is set).
+export PORTAL_PORT := $(PORT)
 
 .DEFAULT_GOAL := help
 .PHONY: help install run test e2e lint format messages bench clean
@@ -32,10 +34,8 @@ install: $(BIN)/.installed node_modules/.installed
 run: install
 	mkdir -p var
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py seed_demo
-	@echo ""
-	@echo "JV Portal: http://127.0.0.1:$(PORT)/   (admin: http://127.0.0.1:$(PORT)/admin/)"
-	@echo "Starting the web server, a Celery worker and beat; Ctrl-C stops all of them."
+	$(PY) manage.py seed_demo --quiet
+	@echo "Starting the web server, a Celery worker and beat; the address and the demo logins follow."
 	$(BIN)/honcho start --procfile Procfile.dev --port $(PORT)
 
 test: install

@@ -1,7 +1,24 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def _seed_calendar(sender, **kwargs):
+    """A fresh install gets its working-day calendar from ``migrate``, before anyone counts a deadline."""
+    from django.conf import settings
+
+    if not getattr(settings, "PORTAL_CALENDAR_SEED_ON_MIGRATE", True):
+        return
+    from .holiday_seed import calendar_seed_if_empty
+
+    counts = calendar_seed_if_empty()
+    if counts and kwargs.get("verbosity", 1):
+        print(f"  Seeded the working-day calendar: {counts['created']} days.")
 
 
 class CoreConfig(AppConfig):
     name = "core"
     verbose_name = _("Portal core")
+
+    def ready(self):
+        post_migrate.connect(_seed_calendar, sender=self, dispatch_uid="core-seed-calendar")

@@ -46,3 +46,27 @@ def calendar_refresh(*, years: list[int]) -> dict[str, int]:
         ]
         removed = CalendarDay.objects.filter(pk__in=stale).delete()[0]
     return {"created": created, "updated": updated, "removed": removed, "kept_admin": kept}
+
+
+def calendar_seed_if_empty() -> dict[str, int] | None:
+    """On a fresh install (no calendar row at all) seed last, this and next year; else do nothing."""
+    from django.utils import timezone
+
+    if CalendarDay.objects.exists():
+        return None
+    this = timezone.localdate().year
+    return calendar_refresh(years=[this - 1, this, this + 1])
+
+
+def calendar_year_status(year: int) -> dict[str, int]:
+    """How many days off and worked weekend days the calendar holds for ``year``.
+
+    China's official schedule for the next year (with its make-up working days, 调休) is published
+    each autumn; until an admin enters it or the holidays package has it, deadlines counted into that
+    year treat those weekends as days off.
+    """
+    rows = CalendarDay.objects.filter(date__year=year)
+    return {
+        "holidays": rows.filter(kind=CalendarDay.Kind.HOLIDAY).count(),
+        "workdays": rows.filter(kind=CalendarDay.Kind.WORKDAY).count(),
+    }

@@ -1,7 +1,5 @@
 """List filters for demands; every dropdown offers only what the user sees."""
 
-import datetime
-
 import django_filters
 from django import forms
 from django.db.models import Q
@@ -10,11 +8,10 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department, User
 from core.roles import sees_all_ventures
-from core.workdays import local_zone
 from ventures.models import JointVenture
 
 from .choices import OPEN_STATUSES, Category, Priority, Status
-from .models import Demand
+from .models import Demand, due_this_week_q, overdue_q
 
 OPEN = "open"
 
@@ -123,10 +120,4 @@ class DemandFilter(django_filters.FilterSet):
 
     def filter_due(self, queryset, name, value):
         now = timezone.now()
-        if value == "overdue":
-            return queryset.filter(due_at__lt=now)
-        today = timezone.localtime(now, local_zone()).date()
-        monday = today - datetime.timedelta(days=today.weekday())
-        start = datetime.datetime.combine(monday, datetime.time.min, tzinfo=local_zone())
-        end = start + datetime.timedelta(days=7)
-        return queryset.filter(due_at__gte=start, due_at__lt=end)
+        return queryset.filter(overdue_q(now) if value == "overdue" else due_this_week_q(now))

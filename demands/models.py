@@ -1,5 +1,6 @@
 """Development demands raised by JVs, their timeline, attachments, SLA policies and routing."""
 
+import datetime
 import uuid
 
 from django.conf import settings
@@ -169,7 +170,28 @@ class DemandQuerySet(models.QuerySet):
         return self.filter(status__in=OPEN_STATUSES)
 
     def overdue(self, now=None):
-        return self.filter(due_at__lt=now or timezone.now())
+        return self.filter(overdue_q(now))
+
+    def due_this_week(self, now=None):
+        return self.filter(due_this_week_q(now))
+
+
+def overdue_q(now=None) -> Q:
+    """A running deadline that has passed."""
+    return Q(due_at__lt=now or timezone.now())
+
+
+def due_this_week_q(now=None) -> Q:
+    """A running deadline still ahead that falls before the week ends (Sunday midnight, Beijing
+    time). The one meaning of "due this week": the home panel counts it, the list filters by it."""
+    from core.workdays import local_zone
+
+    now = now or timezone.now()
+    today = timezone.localtime(now, local_zone()).date()
+    week_end = datetime.datetime.combine(
+        today + datetime.timedelta(days=7 - today.weekday()), datetime.time.min, tzinfo=local_zone()
+    )
+    return Q(due_at__gte=now, due_at__lt=week_end)
 
 
 class Demand(VersionedModel):

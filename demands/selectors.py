@@ -11,11 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.roles import is_hq_staff, is_leadership, is_representative, sees_all_ventures
-from core.workdays import WorkingCalendar, local_date, local_zone
+from core.workdays import WorkingCalendar, local_date
 
 from . import permissions
 from .choices import OPEN_STATUSES, PRIORITY_RANK, Category, Status
-from .models import Demand, DemandAttachment, DemandUpdate
+from .models import Demand, DemandAttachment, DemandUpdate, due_this_week_q, overdue_q
 from .services import reopen_deadline
 from .workflow import actions_for
 
@@ -175,14 +175,11 @@ def home_demands_panel(user) -> dict | None:
     else:
         return None
     now = timezone.now()
-    today = timezone.localtime(now, local_zone()).date()
-    week_end = datetime.datetime.combine(
-        today + datetime.timedelta(days=7 - today.weekday()), datetime.time.min, tzinfo=local_zone()
-    )
+    # The same conditions as the list's filters the figures link to.
     stats = demands.filter(mine).aggregate(
         open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
-        overdue=Count("pk", filter=Q(due_at__lt=now)),
-        due_this_week=Count("pk", filter=Q(due_at__gte=now, due_at__lt=week_end)),
+        overdue=Count("pk", filter=overdue_q(now)),
+        due_this_week=Count("pk", filter=due_this_week_q(now)),
         to_rate=Count("pk", filter=Q(status=Status.RESOLVED)),
         escalated=Count("pk", filter=Q(escalation_level__gte=3, due_at__isnull=False)),
     )

@@ -10,6 +10,7 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMessage, get_connection
@@ -204,6 +205,10 @@ def send_one(*, pk: int, connection=None, now=None) -> str | None:
         notification.attempts += 1
         try:
             _message_for(notification, connection).send()
+        except SoftTimeLimitExceeded:
+            # The task's time is up, not the row's fault: roll back (the row stays pending, its
+            # attempts untouched) and let the task stop.
+            raise
         except Exception as exc:  # SMTP and backend errors: retry with backoff
             notification.last_error = f"{type(exc).__name__}: {exc}"[:2000]
             if notification.attempts >= MAX_ATTEMPTS:
@@ -286,6 +291,8 @@ def send_digests(*, now=None) -> int:
                 )
             try:
                 EmailMessage(subject=subject, body=body, to=[recipient.email], connection=connection).send()
+            except SoftTimeLimitExceeded:
+                raise
             except Exception as exc:  # one refused address must not stop everyone else's digest
                 logger.warning("digest for user %s failed: %s", user_id, exc)
                 Notification.objects.filter(pk__in=[r.pk for r in rows]).update(

@@ -166,7 +166,8 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="JV Portal <jvportal@loca
 
 # --- Celery ---------------------------------------------------------------------------------
 # Without REDIS_URL the broker is a folder on disk, so `make run` needs no server.
-CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
+# "localhost" only keeps kombu from warning about a missing host on every publish: the folder is local.
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://localhost/")
 # Publishing makes one connection attempt and gives up (a web request never waits on a down
 # broker; the periodic send catches up). Workers pass their own reconnect limits.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 0}
@@ -267,14 +268,20 @@ LOGGING = {
 
 # --- Portal ---------------------------------------------------------------------------------
 PORTAL_PAGE_SIZE = env.int("PORTAL_PAGE_SIZE", default=25)
-# The portal's public address, used for links in emails.
 # Largest attachment accepted, in megabytes (the web server's body limit must allow it).
 PORTAL_MAX_UPLOAD_MB = env.int("PORTAL_MAX_UPLOAD_MB", default=20)
 # Development demands: a resolved demand closes on its own this many working days after it was
 # resolved when nobody rates it; it may be reopened within as many working days.
 DEMAND_RATING_WORKING_DAYS = env.int("DEMAND_RATING_WORKING_DAYS", default=10)
 DEMAND_REOPEN_WORKING_DAYS = env.int("DEMAND_REOPEN_WORKING_DAYS", default=10)
-PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+# The portal's public address, used for links in e-mails; by default the local server's, on the port
+# `make run` serves (PORTAL_PORT, which the Makefile sets from PORT).
+PORTAL_BASE_URL = env(
+    "PORTAL_BASE_URL",
+    default=f"http://127.0.0.1:{env.int('PORTAL_PORT', default=env.int('PORT', default=8000))}",
+)
+# A fresh install seeds the working-day calendar when `migrate` first runs (see core/apps.py).
+PORTAL_CALENDAR_SEED_ON_MIGRATE = env.bool("PORTAL_CALENDAR_SEED_ON_MIGRATE", default=True)
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 COUNTRIES_FIRST = ["CN", "US", "DE", "JP", "FR", "IT", "GB", "SE", "CH", "KR"]

@@ -13,3 +13,5 @@ if env("EMAIL_URL", default=""):
 EMAIL_BACKEND = env("TEST_EMAIL_BACKEND", default=EMAIL_BACKEND)
 LANGUAGE_CODE = "en"
 CELERY_TASK_ALWAYS_EAGER = False
+# Tests build the calendars they need; a seeded one would move every deadline around holidays.
+PORTAL_CALENDAR_SEED_ON_MIGRATE = False

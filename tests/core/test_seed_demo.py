@@ -95,6 +95,29 @@ def test_rep2_no_longer_sees_the_venture_they_left(demo, client):
 def test_the_demo_logins_are_printed(db, capsys):
     call_command("seed_demo")
     out = capsys.readouterr().out
-    for username in ("admin", "leader", "hq", "rep"):
-        assert f"  {username} " in out
+    # Every demo login, each with what it is for.
+    for username in User.objects.exclude(username__startswith="_").values_list("username", flat=True):
+        assert f"  {username} " in out, username
     assert "jvportal-demo" in out
+
+
+def test_the_demo_starts_with_nothing_to_mail_and_a_few_unread_notifications_each(demo):
+    from notifications.models import EmailStatus, Notification
+
+    assert Notification.objects.exists()
+    assert not Notification.objects.filter(
+        email_status__in=[EmailStatus.PENDING, EmailStatus.DIGEST]
+    ).exists()
+    for user in User.objects.all():
+        unread = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+        assert unread <= 3, (user.username, unread)
+    assert Notification.objects.filter(recipient__username="hq", read_at__isnull=True).exists()
+
+
+def test_the_welcome_prints_the_address_and_every_login(demo, capsys, live_server):
+    call_command("portal_welcome", url=live_server.url, once=True, settle=0, timeout=10)
+    out = capsys.readouterr().out
+    assert f"JV Portal is running: {live_server.url}/" in out
+    assert f"{live_server.url}/admin/" in out
+    for username in User.objects.values_list("username", flat=True):
+        assert f"  {username} " in out, username

@@ -83,3 +83,37 @@ def test_production_passes_the_deploy_check(tmp_path):
         "jvportal.settings.production",
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_links_in_emails_follow_the_port_unless_the_base_url_is_set(tmp_path):
+    probe = "import django; from django.conf import settings; django.setup(); print(settings.PORTAL_BASE_URL)"
+    db = {"DATABASE_URL": f"sqlite:///{tmp_path / 'probe.sqlite3'}"}
+    for extra, expected in (
+        ({}, "http://127.0.0.1:8000"),
+        ({"PORTAL_PORT": "8123", "PORT": "8223"}, "http://127.0.0.1:8123"),
+        ({"PORT": "8124"}, "http://127.0.0.1:8124"),
+        ({"PORTAL_PORT": "8123", "PORTAL_BASE_URL": "https://jv.example.com"}, "https://jv.example.com"),
+    ):
+        env = {k: v for k, v in {**db, **extra}.items()}
+        result = _run(probe, env)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip().splitlines()[-1] == expected, extra
+
+
+def test_a_fresh_install_gets_its_calendar_from_migrate(tmp_path):
+    """``migrate`` on an empty database seeds last, this and next year (the test settings turn this
+    off for the suite itself)."""
+    db = {
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.sqlite3'}",
+        "PORTAL_CALENDAR_SEED_ON_MIGRATE": "true",
+    }
+    result = _run(["manage.py", "migrate", "--noinput"], db)
+    assert result.returncode == 0, result.stderr
+    assert "Seeded the working-day calendar" in result.stdout
+    count = _run(
+        "import django; django.setup(); from core.models import CalendarDay; print(CalendarDay.objects.count())",
+        db,
+    )
+    assert int(count.stdout.strip().splitlines()[-1]) > 20
+    again = _run(["manage.py", "migrate", "--noinput"], db)
+    assert "Seeded" not in again.stdout

@@ -1094,6 +1094,31 @@ def test_the_home_panel_counts_what_each_person_owes(rep, clerk, hq, nobody, por
     assert client_as(nobody).get(reverse("home")).context["panels"] == []
 
 
+def test_each_home_panel_figure_equals_the_list_it_links_to(hq, clerk, rep, listing, client_as):
+    """ "Due this week" (and "overdue") mean one thing: the figure is the count of the linked list.
+    One demand was due earlier this week (overdue now, not "due this week")."""
+    now = timezone.now()
+    today = timezone.localtime(now, local_zone()).date()
+    monday = datetime.datetime.combine(
+        today - datetime.timedelta(days=today.weekday()), datetime.time.min, tzinfo=local_zone()
+    )
+    earlier = (
+        max(monday, now - datetime.timedelta(days=7))
+        + (now - max(monday, now - datetime.timedelta(days=7))) / 2
+    )
+    Demand.objects.filter(pk=listing["Foxtrot"].pk).update(due_at=earlier)
+    for user in (hq, clerk, rep):
+        client = client_as(user)
+        page = client.get(reverse("home"))
+        panel = _demands_panel(page)
+        html = page.content.decode()
+        for figure, due in (("due_this_week", "week"), ("overdue", "overdue")):
+            query = {"due": due, **({"scope": "mine"} if panel["scope"] else {})}
+            listed = client.get(_url("demand_list"), query).context["paginator"].count
+            assert panel["stats"][figure] == listed, (user.username, figure)
+            assert ("scope=mine&amp;" if panel["scope"] else "") + f"due={due}" in html
+
+
 # --- A form that comes back without its version is refused, visibly ---------------------------------
 
 

@@ -343,6 +343,33 @@ def test_a_failed_email_is_retried_with_backoff_then_marked_failed(alice, failin
     assert outbox_backlog()["failed"] == 1
 
 
+class SoftLimitBackend(LocmemBackend):
+    """Delivers the first message, then Celery's soft time limit strikes during the second."""
+
+    def send_messages(self, email_messages):
+        if len(mail.outbox) >= 1:
+            from celery.exceptions import SoftTimeLimitExceeded
+
+            raise SoftTimeLimitExceeded()
+        return super().send_messages(email_messages)
+
+
+def test_the_soft_time_limit_stops_the_sender_without_blaming_the_row_in_hand(db, settings):
+    from notifications.tasks import notifications_send_task
+
+    settings.EMAIL_BACKEND = f"{__name__}.SoftLimitBackend"
+    first, second = f.make_user(None, username="first"), f.make_user(None, username="second")
+    tell(first, "made:first")
+    tell(second, "made:second")
+    assert notifications_send_task() == {"stopped": 1}
+    sent = Notification.objects.get(key="made:first")
+    in_hand = Notification.objects.get(key="made:second")
+    assert sent.email_status == EmailStatus.SENT
+    # The row in hand is as it was: pending, never tried, no error recorded.
+    assert (in_hand.email_status, in_hand.attempts, in_hand.last_error) == (EmailStatus.PENDING, 0, "")
+    assert len(mail.outbox) == 1
+
+
 def test_backoff_doubles_up_to_an_hour():
     assert [backoff(n) for n in (1, 2, 3, 5, 6, 10)] == [
         datetime.timedelta(minutes=m) for m in (2, 4, 8, 32, 60, 60)
@@ -620,3 +647,17 @@ def test_run_sweep_query_budget(db):
     second, rerun = _count_queries(lambda: run_sweep(queryset, _to_specs, batch_size=SWEEP_BATCH))
     assert rerun == {"due": 8 * SWEEP_BATCH, "created": 0}
     assert second <= 4 * 8 + 1, second
+
+
+def test_portal_health_warns_while_next_year_has_no_make_up_working_days(beating, capsys):
+    from core.models import CalendarDay
+
+    next_year = timezone.localdate().year + 1
+    call_command("portal_health")
+    assert f"calendar {next_year}: WARNING no days off recorded" in capsys.readouterr().out
+    CalendarDay.objects.create(date=datetime.date(next_year, 1, 1), kind="holiday", name="元旦")
+    call_command("portal_health")
+    assert "but no make-up working days" in capsys.readouterr().out
+    CalendarDay.objects.create(date=datetime.date(next_year, 2, 7), kind="workday", name="调休上班")
+    call_command("portal_health")  # a warning never fails the check
+    assert f"calendar {next_year}: ok (1 days off, 1 worked weekend days)" in capsys.readouterr().out

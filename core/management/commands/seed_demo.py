@@ -6,6 +6,8 @@ from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from core.demo import write_logins
+
 
 class Command(BaseCommand):
     help = "Load the demo portfolio (idempotent) and print the demo logins."
@@ -16,18 +18,18 @@ class Command(BaseCommand):
     def handle(self, *args, quiet=False, **options):
         ctx: dict = {"logins": []}
         with transaction.atomic():
+            modules = []
             for config in apps.get_app_configs():
                 try:
-                    module = import_module(f"{config.name}.demo")
+                    modules.append(import_module(f"{config.name}.demo"))
                 except ModuleNotFoundError as exc:
                     if exc.name != f"{config.name}.demo":
                         raise
-                    continue
+            for module in modules:
                 module.seed(ctx)
+            # Steps that need every app's story told first (the notifications settle last).
+            for module in modules:
+                if hasattr(module, "finish"):
+                    module.finish(ctx)
         if not quiet:
-            password = ctx.get("password", "")
-            self.stdout.write(
-                self.style.SUCCESS(f"Demo portfolio ready. Demo logins (password for all: {password}):")
-            )
-            for username, role in ctx["logins"]:
-                self.stdout.write(f"  {username:<10} {role}")
+            write_logins(self.stdout, ctx["logins"], ctx.get("password", ""))

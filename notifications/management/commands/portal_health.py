@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils import timezone
 
+from core.holiday_seed import calendar_year_status
 from core.models import Heartbeat
 from notifications.services import outbox_backlog
 
@@ -48,5 +49,25 @@ class Command(BaseCommand):
         )
         if backlog["overdue"]:
             problems.append("outbox overdue")
+        self._calendar()
         if problems:
             raise CommandError("unhealthy: " + ", ".join(problems))
+
+    def _calendar(self) -> None:
+        """Warn (without failing) while next year's official schedule is not in the calendar."""
+        next_year = timezone.localdate().year + 1
+        status = calendar_year_status(next_year)
+        if not status["holidays"]:
+            self.stdout.write(
+                f"calendar {next_year}: WARNING no days off recorded; enter the official schedule in the "
+                "admin (Working-day calendar) or upgrade the holidays package and run calendar_refresh"
+            )
+        elif not status["workdays"]:
+            self.stdout.write(
+                f"calendar {next_year}: WARNING {status['holidays']} days off but no make-up working days "
+                "(调休) yet; enter them in the admin once the official schedule is published"
+            )
+        else:
+            self.stdout.write(
+                f"calendar {next_year}: ok ({status['holidays']} days off, {status['workdays']} worked weekend days)"
+            )
