@@ -94,7 +94,7 @@ def test_links_in_emails_follow_the_port_unless_the_base_url_is_set(tmp_path):
         ({"PORT": "8124"}, "http://127.0.0.1:8124"),
         ({"PORTAL_PORT": "8123", "PORTAL_BASE_URL": "https://jv.example.com"}, "https://jv.example.com"),
     ):
-        env = {k: v for k, v in {**db, **extra}.items()}
+        env = {**db, **extra}
         result = _run(probe, env)
         assert result.returncode == 0, result.stderr
         assert result.stdout.strip().splitlines()[-1] == expected, extra
