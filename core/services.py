@@ -1,8 +1,20 @@
-"""Service helpers shared by every app: one transaction per call, optimistic locking, history."""
+"""Service helpers shared by every app: one transaction per call, optimistic locking, history.
+
+Every service that changes a record follows the same steps, with one helper each:
+
+- ``ensure_visible(instance, actor)``: the actor may see the record at all (``visible_to``), else
+  ``PermissionDenied``; ``require(rule(actor, ...))`` then checks the action's own rule (an app's
+  ``permissions.py``). An ``actor`` of None is the portal itself (a scheduled job, the demo).
+- ``lock_row(queryset, pk, expected_version=...)``: lock the row for the rest of the transaction
+  and refuse a stale page (``ConcurrentEditError``).
+- ``save_versioned(instance, actor=..., fields=...)``: validate, bump the version, save only
+  ``fields``, and name the actor in the history.
+- ``versioned_update``: the three above for a plain edit of a form's fields.
+"""
 
 from collections.abc import Iterable
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -28,6 +40,45 @@ def save_with_history(*, instance: models.Model, actor, update_fields: Iterable[
     else:
         instance.save(update_fields=list(update_fields))
     return instance
+
+
+def require(allowed: bool) -> None:
+    """Refuse the action (``PermissionDenied``) unless its rule allows it. Every service that changes
+    something checks its own rule, so the admin, a command or an API may call it safely."""
+    if not allowed:
+        raise PermissionDenied
+
+
+def may_see(user, instance: models.Model) -> bool:
+    """Whether ``user`` sees ``instance`` now, by its model's ``visible_to``."""
+    return type(instance)._default_manager.visible_to(user).filter(pk=instance.pk).exists()
+
+
+def ensure_visible(instance: models.Model, actor) -> None:
+    """Refuse to act on a record the actor may not see (a view has answered 404 already; this holds
+    for the admin, a command or an API calling the service directly)."""
+    if not may_see(actor, instance):
+        raise PermissionDenied
+
+
+def lock_row(queryset, pk, *, expected_version: int | None = None):
+    """Lock one row (``SELECT ... FOR UPDATE`` of its own table) until the transaction ends, with
+    whatever ``queryset`` selects beside it, and refuse it if it moved on since ``expected_version``.
+    ``queryset`` may be a model for a plain row."""
+    if isinstance(queryset, type) and issubclass(queryset, models.Model):
+        queryset = queryset._default_manager.all()
+    locked = queryset.select_for_update(of=("self",)).get(pk=pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise ConcurrentEditError()
+    return locked
+
+
+def save_versioned(instance: models.Model, *, actor, fields: Iterable[str]):
+    """Save a locked row's changed ``fields`` as a new version, with ``actor`` in its history."""
+    instance.version += 1
+    return save_with_history(
+        instance=instance, actor=actor, update_fields=sorted({*fields, "version", "updated_at"})
+    )
 
 
 def versioned_update(*, instance: models.Model, actor, data: dict, expected_version: int | None):

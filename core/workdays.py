@@ -99,6 +99,12 @@ def local_date(moment: datetime.datetime) -> datetime.date:
     return timezone.localtime(moment, local_zone()).date()
 
 
+def local_minute(moment: datetime.datetime) -> str:
+    """``moment`` as Beijing time to the minute ("2026-03-02 17:30"), as notifications and messages
+    quote deadlines to people in either language."""
+    return timezone.localtime(moment, local_zone()).strftime("%Y-%m-%d %H:%M")
+
+
 def is_working_day(day: datetime.date) -> bool:
     return WorkingCalendar(day, day).is_working_day(day)
 

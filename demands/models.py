@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Department
-from core.models import VersionedModel
+from core.models import Attachment, VersionedModel
 from core.roles import sees_all_ventures
 from ventures.models import JointVenture
 
@@ -426,11 +426,11 @@ class DemandUpdate(models.Model):
 
 
 def attachment_path(instance, filename: str) -> str:
-    """A server-chosen name: the uploader's file name never reaches the disk."""
+    """Kept for migration 0001, which names it; files are stored by ``core.models.Attachment`` now."""
     return f"demands/{instance.demand_id}/{uuid.uuid4().hex}{instance.extension}"
 
 
-class DemandAttachment(models.Model):
+class DemandAttachment(Attachment):
     """A file attached to a demand, when it was raised or with a comment; downloads are access-checked."""
 
     demand = models.ForeignKey(
@@ -444,28 +444,18 @@ class DemandAttachment(models.Model):
         on_delete=models.CASCADE,
         related_name="attachments",
     )
-    file = models.FileField(_("file"), upload_to=attachment_path, max_length=255)
-    original_name = models.CharField(_("file name"), max_length=255)
-    extension = models.CharField(_("extension"), max_length=10)
-    content_type = models.CharField(_("content type"), max_length=100)
-    size = models.PositiveIntegerField(_("size in bytes"))
     visibility = models.CharField(
         _("visible to"), max_length=16, choices=Visibility.choices, default=Visibility.SHARED
     )
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
 
     objects = DemandUpdateQuerySet.as_manager()
 
-    class Meta:
-        ordering = ["uploaded_at", "pk"]
+    class Meta(Attachment.Meta):
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
 
-    def __str__(self) -> str:
-        return self.original_name
+    def upload_folder(self) -> str:
+        return f"demands/{self.demand_id}"
 
     def get_absolute_url(self):
         return reverse("demands:attachment_download", args=[self.demand_id, self.pk])

@@ -8,7 +8,6 @@ timeline entry written, and the people concerned notified (the outbox sends afte
 
 import datetime
 
-from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -17,19 +16,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
-from accounts.models import User
-from core.roles import Role, is_hq_staff, sees_all_ventures
-from core.services import ConcurrentEditError, save_with_history
+from core import audience
+from core.roles import is_hq_staff, sees_all_ventures
+from core.services import ensure_visible, lock_row, may_see, save_versioned, save_with_history
 from core.workdays import (
     WorkingCalendar,
     add_working_days,
     local_date,
+    local_minute,
     local_zone,
     subtract_working_days,
     working_days_between,
 )
 from notifications import kinds
-from notifications.services import NotificationSpec, notify_many
+from notifications.services import NotificationSpec, notify_many, tell
 from notifications.sweeps import run_sweep
 from ventures.models import JointVenture
 
@@ -98,32 +98,17 @@ SCHEDULE_FIELDS = ["sla_policy", "acknowledge_by", "resolve_by", "due_at", "warn
 
 # --- Helpers -------------------------------------------------------------------------------------
 
+DEMAND_RELATED = ("jv__liaison", "department__head", "owner", "raised_by", "sla_policy")
+
 
 def _lock(demand: Demand, expected_version: int | None) -> Demand:
-    locked = (
-        Demand.objects.select_for_update(of=("self",))
-        .select_related("jv__liaison", "department__head", "owner", "raised_by", "sla_policy")
-        .get(pk=demand.pk)
-    )
-    if expected_version is not None and locked.version != expected_version:
-        raise ConcurrentEditError()
-    return locked
-
-
-def _save(demand: Demand, actor, fields) -> Demand:
-    demand.version += 1
-    return save_with_history(
-        instance=demand, actor=actor, update_fields=sorted({*fields, "version", "updated_at"})
+    return lock_row(
+        Demand.objects.select_related(*DEMAND_RELATED), demand.pk, expected_version=expected_version
     )
 
 
 def _entry(demand: Demand, *, kind: str, actor, at, **fields) -> DemandUpdate:
     return DemandUpdate.objects.create(demand=demand, kind=kind, author=actor, created_at=at, **fields)
-
-
-def _ensure_visible(demand: Demand, actor) -> None:
-    if not Demand.objects.visible_to(actor).filter(pk=demand.pk).exists():
-        raise PermissionDenied
 
 
 def _person(user) -> str:
@@ -139,41 +124,27 @@ def _params(demand: Demand, **extra) -> dict:
     }
 
 
-def _may_see(user, demand: Demand) -> bool:
-    """Whether ``user`` still sees ``demand`` (a representative whose appointment ended does not)."""
-    return sees_all_ventures(user) or Demand.objects.visible_to(user).filter(pk=demand.pk).exists()
-
-
 def _jv_side(demand: Demand) -> list:
     """Who speaks for the JV: the representative who raised the demand; for one HQ raised on the
     JV's behalf, the JV's representatives in post."""
     if permissions.is_jv_side(demand.raised_by, demand):
         return [demand.raised_by]
-    appointment = apps.get_model("representatives", "Appointment")
-    return [
-        a.representative.user
-        for a in appointment.objects.active()
-        .filter(jv_id=demand.jv_id, representative__user__isnull=False)
-        .select_related("representative__user")
-    ]
+    return audience.jv_side(demand.jv_id)
 
 
 def _tell(recipients, *, kind, demand: Demand, tag: str, actor=None, params: dict | None = None) -> None:
     """Notify each recipient once for ``tag`` (a timeline entry, a deadline step), if they may
-    still see the demand."""
-    specs = [
-        NotificationSpec(
-            recipient=user,
-            kind=kind.code,
-            key=f"demand:{kind.code}:{demand.pk}:{tag}:{user.pk}",
-            params=params or _params(demand),
-            url=demand.get_absolute_url(),
-            target=demand,
-        )
-        for user in {u.pk: u for u in recipients if u is not None and u.is_active}.values()
-        if (actor is None or user.pk != actor.pk) and _may_see(user, demand)
-    ]
-    notify_many(specs)
+    still see the demand (a representative whose appointment ended may not)."""
+    tell(
+        recipients,
+        kind=kind,
+        key=f"demand:{kind.code}:{demand.pk}:{tag}",
+        target=demand,
+        url=demand.get_absolute_url(),
+        params=params or _params(demand),
+        actor=actor,
+        entitled=lambda user: sees_all_ventures(user) or may_see(user, demand),
+    )
 
 
 def _first_rung(demand: Demand) -> list:
@@ -184,30 +155,14 @@ def _first_rung(demand: Demand) -> list:
     return []
 
 
-def _local(moment) -> str:
-    return timezone.localtime(moment, local_zone()).strftime("%Y-%m-%d %H:%M")
-
-
 def _department_params(department) -> dict | str:
     return kinds.bilingual(department) if department else ""
 
 
 def _attach(demand, *, update, upload, actor, visibility, at) -> DemandAttachment:
-    attachment = DemandAttachment(
-        demand=demand,
-        update=update,
-        original_name=upload.original_name,
-        extension=upload.extension,
-        content_type=upload.content_type,
-        size=upload.size,
-        visibility=visibility,
-        uploaded_by=actor,
-        uploaded_at=at,
+    return DemandAttachment(demand=demand, update=update, visibility=visibility).store(
+        upload, actor=actor, at=at
     )
-    attachment.file.save(upload.original_name, upload.file, save=False)
-    attachment.full_clean()
-    attachment.save()
-    return attachment
 
 
 # --- Raise and edit ------------------------------------------------------------------------------
@@ -251,7 +206,7 @@ def demand_raise(*, actor, data: dict, attachment=None, at: datetime.datetime | 
             demand=demand,
             tag=f"u{entry.pk}",
             actor=actor,
-            params=_params(demand, due=_local(demand.acknowledge_by)),
+            params=_params(demand, due=local_minute(demand.acknowledge_by)),
         )
         return demand
 
@@ -265,7 +220,7 @@ def demand_update(
     """Edit what the demand says. A new category may fall under another SLA policy: deadlines follow."""
     at = at or timezone.now()
     with transaction.atomic():
-        _ensure_visible(demand, actor)
+        ensure_visible(demand, actor)
         locked = _lock(demand, expected_version)
         if not permissions.can_edit(actor, locked):
             raise PermissionDenied
@@ -278,7 +233,7 @@ def demand_update(
         if "category" in changed:
             _schedule(locked, policy_for(priority=locked.priority, category=locked.category))
             fields.update(SCHEDULE_FIELDS)
-        _save(locked, actor, fields)
+        save_versioned(locked, actor=actor, fields=fields)
         _entry(locked, kind=UpdateKind.EDIT, actor=actor, at=at, params={"fields": changed})
         return locked
 
@@ -296,7 +251,7 @@ def demand_route(
     """Assign the demand to a department and an owner, and set its priority (deadlines follow)."""
     at = at or timezone.now()
     with transaction.atomic():
-        _ensure_visible(demand, actor)
+        ensure_visible(demand, actor)
         locked = _lock(demand, expected_version)
         if not permissions.can_route(actor, locked):
             raise PermissionDenied
@@ -323,7 +278,7 @@ def demand_route(
             fields.update({"priority", *SCHEDULE_FIELDS})
         if not fields:
             return locked
-        _save(locked, actor, fields)
+        save_versioned(locked, actor=actor, fields=fields)
         if assignment_changed:
             entry = _entry(
                 locked,
@@ -344,7 +299,7 @@ def demand_route(
                 demand=locked,
                 tag=f"u{entry.pk}",
                 actor=actor,
-                params=_params(locked, due=_local(due)),
+                params=_params(locked, due=local_minute(due)),
             )
         if priority != old_priority:
             _entry(
@@ -382,7 +337,7 @@ def demand_transition(
     spec = ACTIONS[action]
     note = (note or "").strip()
     with transaction.atomic():
-        _ensure_visible(demand, actor)
+        ensure_visible(demand, actor)
         locked = _lock(demand, expected_version)
         if locked.status not in spec.sources:
             raise ValidationError(
@@ -406,7 +361,7 @@ def demand_transition(
             locked.owner = actor
             locked.department = locked.department or actor.department
             fields.update({"owner", "department"})
-        _save(locked, actor, fields)
+        save_versioned(locked, actor=actor, fields=fields)
         entry = _entry(
             locked,
             kind=UpdateKind.STATUS,
@@ -486,7 +441,7 @@ def _announce(demand: Demand, entry: DemandUpdate, actor) -> None:
             demand=demand,
             tag=tag,
             actor=actor,
-            params=_params(demand, closes=_local(demand.rating_due_at)),
+            params=_params(demand, closes=local_minute(demand.rating_due_at)),
         )
         return
     params = _params(demand, status=kinds.in_each_language(Status(demand.status).label))
@@ -512,7 +467,7 @@ def demand_rate(
     """The JV's verdict on a resolved demand: 1 to 5 with a comment; it closes the demand."""
     at = at or timezone.now()
     with transaction.atomic():
-        _ensure_visible(demand, actor)
+        ensure_visible(demand, actor)
         locked = _lock(demand, expected_version)
         if locked.status != Status.RESOLVED:
             raise ValidationError(_("Only a resolved demand can be rated."), code="invalid_transition")
@@ -524,10 +479,17 @@ def demand_rate(
         locked.status = Status.CLOSED
         locked.closed_at = at
         locked.rating_due_at = None
-        _save(
+        save_versioned(
             locked,
-            actor,
-            ["satisfaction", "satisfaction_comment", "rated_by", "status", "closed_at", "rating_due_at"],
+            actor=actor,
+            fields=[
+                "satisfaction",
+                "satisfaction_comment",
+                "rated_by",
+                "status",
+                "closed_at",
+                "rating_due_at",
+            ],
         )
         entry = _entry(
             locked,
@@ -550,7 +512,7 @@ def demand_comment(
     at = at or timezone.now()
     text = (text or "").strip()
     with transaction.atomic():
-        _ensure_visible(demand, actor)
+        ensure_visible(demand, actor)
         if visibility == Visibility.INTERNAL and not permissions.can_comment_internally(actor):
             raise ValidationError({"visibility": _("Only HQ can write internal comments.")})
         if not text and attachment is None:
@@ -585,10 +547,6 @@ def demand_comment(
 
 
 # --- Sweeps ---------------------------------------------------------------------------------------
-
-
-def _leadership() -> list:
-    return list(User.objects.filter(is_active=True, groups__name=Role.LEADERSHIP).order_by("pk"))
 
 
 def _rung_recipients(demand: Demand, rung: int, leaders: list) -> list:
@@ -626,7 +584,7 @@ class _DeadlineSweep:
 
     def __init__(self, now):
         self.now = now
-        self.leaders = _leadership()
+        self.leaders = audience.leadership()
         self.pending: dict[int, tuple[Demand, list[NotificationSpec], int]] = {}
         self.calendar: WorkingCalendar | None = None
 
@@ -644,7 +602,7 @@ class _DeadlineSweep:
         params = _params(
             demand,
             phase=kinds.in_each_language(PHASE_VERB[phase]),
-            due=_local(demand.due_at),
+            due=local_minute(demand.due_at),
             owner=_person(demand.owner) if demand.owner else "—",
             department=_department_params(demand.department) or "—",
         )
@@ -762,7 +720,7 @@ def demand_autoclose_sweep(*, now: datetime.datetime | None = None) -> dict[str,
             demand.status = Status.CLOSED
             demand.closed_at = now
             demand.rating_due_at = None
-            _save(demand, None, ["status", "closed_at", "rating_due_at"])
+            save_versioned(demand, actor=None, fields=["status", "closed_at", "rating_due_at"])
             _entry(
                 demand,
                 kind=UpdateKind.STATUS,

@@ -109,6 +109,34 @@ def notify(*, recipient, kind: str, key: str, params: dict | None = None, url: s
     return notify_many([spec]) == 1
 
 
+def tell(
+    recipients,
+    *,
+    kind,
+    key: str,
+    target=None,
+    url: str = "",
+    params: dict | None = None,
+    actor=None,
+    entitled=None,
+) -> int:
+    """Tell each of ``recipients`` one thing once; return how many were told for the first time.
+
+    Each person's key is ``key`` and their id. The actor is not told of their own act; an inactive
+    user, or one ``entitled(user)`` turns down (someone who may no longer see the record), is not
+    told at all. ``kind`` is a registered kind or its code.
+    """
+    code = getattr(kind, "code", kind)
+    specs = [
+        NotificationSpec(
+            recipient=user, kind=code, key=f"{key}:{user.pk}", params=params or {}, url=url, target=target
+        )
+        for user in {u.pk: u for u in recipients if u is not None and u.is_active}.values()
+        if (actor is None or user.pk != actor.pk) and (entitled is None or entitled(user))
+    ]
+    return notify_many(specs)
+
+
 def enqueue_send() -> None:
     """Nudge a worker to send now. A broker that is down costs nothing but a log line."""
     from .tasks import notifications_send_task

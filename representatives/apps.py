@@ -7,12 +7,17 @@ class RepresentativesConfig(AppConfig):
     verbose_name = _("Equity representatives")
 
     def ready(self):
+        from core.registry import register_membership
         from ventures import panels
 
         from . import (
             notices,  # noqa: F401  (registers the notification kinds)
             selectors,
         )
+        from .membership import AppointmentMembership
+
+        # Appointments decide who serves where, for every app that asks (core.registry).
+        register_membership(AppointmentMembership())
 
         panels.register(selectors.venture_meetings_panel)
         panels.register_home(selectors.home_representative_panel)

@@ -2,7 +2,6 @@
 
 from decimal import Decimal
 
-from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -14,6 +13,7 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from core.models import BilingualNameMixin, VersionedModel
+from core.registry import membership
 from core.roles import is_representative, sees_all_ventures
 
 from .choices import Currency, Industry, PartyKind, ReservedMatter, StrategicTier, VentureStatus
@@ -26,11 +26,10 @@ ZERO = Decimal("0")
 def _representative_venture_ids(user):
     """Ids of JVs where ``user`` holds an active appointment, as a subquery.
 
-    The Appointment model lives in the representatives app, which depends on this one; it is
-    looked up by name so that this app imports nothing from it.
+    Appointments belong to the representatives app, which depends on this one; it provides the
+    answer through ``core.registry``, so this app imports nothing from it.
     """
-    appointment = apps.get_model("representatives", "Appointment")
-    return appointment.objects.active().filter(representative__user=user).values("jv_id")
+    return membership().serving_venture_ids(user)
 
 
 class JointVentureQuerySet(models.QuerySet):

@@ -2,21 +2,16 @@
 
 from decimal import Decimal
 
-from django.apps import apps
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext
 
 from core.history import history_entries
+from core.registry import membership
 
 from .choices import PartyKind, VentureStatus
 from .models import AnnualIndicators, JointVenture, Party, Shareholding
 from .panels import panels_for
-
-
-def _appointment_model():
-    # The representatives app depends on this one; its model is looked up by name, not imported.
-    return apps.get_model("representatives", "Appointment")
 
 
 def _foreign_partners_prefetch() -> Prefetch:
@@ -50,13 +45,8 @@ def venture_detail_context(*, venture: JointVenture, user) -> dict:
     group_stake = sum((s.percentage for s in shareholdings if s.party.kind == PartyKind.GROUP), Decimal(0))
     total_stake = sum((s.percentage for s in shareholdings), Decimal(0))
     indicators = list(venture.indicators.order_by("year"))
-    appointments = list(
-        _appointment_model()
-        .objects.active()
-        .filter(jv=venture)
-        .select_related("representative")
-        .order_by("role", "representative__name")
-    )
+    # Seats are the representatives app's, provided through core.registry.
+    appointments = list(membership().seats_in(venture))
     history = history_entries(
         JointVenture.history.filter(id=venture.pk),
         Shareholding.history.filter(jv_id=venture.pk),
@@ -139,8 +129,9 @@ def portfolio_summary(*, user) -> dict:
 
 def venture_cards(*, user) -> list[JointVenture]:
     """The JVs shown as cards on the home page: a representative's own, with their seats."""
-    appointment = _appointment_model()
-    mine = appointment.objects.active().filter(representative__user=user)
+    mine = membership().seats_of(user)
+    if mine is None:
+        return []
     return list(
         venture_list(user=user)
         .filter(pk__in=mine.values("jv_id"))

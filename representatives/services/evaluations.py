@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from core.services import ConcurrentEditError, save_with_history
+from core.services import lock_row, save_versioned, save_with_history
 from notifications import kinds
 from notifications.services import notify
 
@@ -39,14 +39,11 @@ def evaluation_create(*, actor, data: dict) -> Evaluation:
 
 
 def _lock(evaluation: Evaluation, expected_version: int | None) -> Evaluation:
-    locked = (
-        Evaluation.objects.select_for_update(of=("self",))
-        .select_related("representative__user")
-        .get(pk=evaluation.pk)
+    return lock_row(
+        Evaluation.objects.select_related("representative__user"),
+        evaluation.pk,
+        expected_version=expected_version,
     )
-    if expected_version is not None and locked.version != expected_version:
-        raise ConcurrentEditError()
-    return locked
 
 
 def evaluation_update(
@@ -66,12 +63,7 @@ def evaluation_update(
         for name in changed:
             setattr(locked, name, data[name])
         locked.evaluator = actor
-        locked.version += 1
-        return save_with_history(
-            instance=locked,
-            actor=actor,
-            update_fields=sorted({*changed, "evaluator", "version", "updated_at"}),
-        )
+        return save_versioned(locked, actor=actor, fields={*changed, "evaluator"})
 
 
 def evaluation_publish(*, evaluation: Evaluation, actor, expected_version: int | None, at=None) -> Evaluation:
@@ -83,10 +75,7 @@ def evaluation_publish(*, evaluation: Evaluation, actor, expected_version: int |
             raise PermissionDenied
         locked.status = EvaluationStatus.PUBLISHED
         locked.published_at = at
-        locked.version += 1
-        save_with_history(
-            instance=locked, actor=actor, update_fields=["status", "published_at", "version", "updated_at"]
-        )
+        save_versioned(locked, actor=actor, fields=["status", "published_at"])
         user = locked.representative.user
         if user is not None and user.is_active:
             notify(

@@ -15,12 +15,12 @@ from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.models import User
-from core.roles import Role, can_edit_registry
-from core.services import ConcurrentEditError, save_with_history
-from core.workdays import local_zone, subtract_working_days
+from core import audience
+from core.roles import can_edit_registry
+from core.services import ensure_visible, lock_row, save_versioned, save_with_history
+from core.workdays import local_minute, subtract_working_days
 from notifications import kinds
-from notifications.services import NotificationSpec, notify_many
+from notifications.services import NotificationSpec, notify_many, tell
 from notifications.sweeps import run_sweep
 from ventures.models import JointVenture
 
@@ -71,7 +71,7 @@ def _schedule(meeting: Meeting, now: datetime.datetime) -> None:
                     "HQ needs %(days)s working days before the meeting to instruct you, and that "
                     "deadline (%(due)s) has passed. Mark the meeting as called at short notice and say why."
                 )
-                % {"days": settings.MEETING_INSTRUCTION_WORKING_DAYS, "due": _local(due)}
+                % {"days": settings.MEETING_INSTRUCTION_WORKING_DAYS, "due": local_minute(due)}
             }
         )
     usual = instruction_deadline(meeting.meeting_at, short_notice=False)
@@ -83,7 +83,7 @@ def _schedule(meeting: Meeting, now: datetime.datetime) -> None:
                     "The usual deadline for HQ's instructions (%(due)s) has not passed: this meeting "
                     "does not need the urgent path."
                 )
-                % {"due": _local(usual)}
+                % {"due": local_minute(usual)}
             }
         )
     if meeting.short_notice and not meeting.short_notice_reason.strip():
@@ -102,76 +102,36 @@ def _schedule(meeting: Meeting, now: datetime.datetime) -> None:
 # --- Helpers -------------------------------------------------------------------------------------
 
 
-def _local(moment) -> str:
-    return timezone.localtime(moment, local_zone()).strftime("%Y-%m-%d %H:%M")
+MEETING_RELATED = ("jv__liaison", "jv__department__head", "representative__user")
 
 
 def _lock_meeting(meeting: Meeting, expected_version: int | None = None) -> Meeting:
-    locked = (
-        Meeting.objects.select_for_update(of=("self",))
-        .select_related("jv__liaison", "jv__department__head", "representative__user")
-        .get(pk=meeting.pk)
+    return lock_row(
+        Meeting.objects.select_related(*MEETING_RELATED), meeting.pk, expected_version=expected_version
     )
-    if expected_version is not None and locked.version != expected_version:
-        raise ConcurrentEditError()
-    return locked
 
 
-def _lock_proposal(proposal: Proposal, expected_version: int | None) -> Proposal:
+def lock_proposal(proposal: Proposal, expected_version: int | None) -> Proposal:
+    """Lock the proposal's meeting first, then the proposal: every proposal write does, so the
+    instruction sweep re-checks a meeting under the same lock."""
     meeting = _lock_meeting(proposal.meeting)
-    locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
-    if expected_version is not None and locked.version != expected_version:
-        raise ConcurrentEditError()
+    locked = lock_row(Proposal, proposal.pk, expected_version=expected_version)
     locked.meeting = meeting
     return locked
-
-
-def _save(instance, actor, fields):
-    instance.version += 1
-    return save_with_history(
-        instance=instance, actor=actor, update_fields=sorted({*fields, "version", "updated_at"})
-    )
-
-
-def _ensure_visible(meeting: Meeting, actor) -> None:
-    if not Meeting.objects.visible_to(actor).filter(pk=meeting.pk).exists():
-        raise PermissionDenied
-
-
-def _hq_contacts(jv: JointVenture) -> list:
-    """Who at HQ looks after the JV: its liaison and its department's head."""
-    department = jv.department
-    people = [jv.liaison, department.head if department else None]
-    return [u for u in {u.pk: u for u in people if u is not None}.values() if u.is_active]
-
-
-def _leadership() -> list:
-    return list(User.objects.filter(is_active=True, groups__name=Role.LEADERSHIP).order_by("pk"))
 
 
 def _meeting_params(meeting: Meeting, **extra) -> dict:
     return {
         "jv": kinds.bilingual(meeting.jv),
         "meeting": meeting.title,
-        "when": _local(meeting.meeting_at),
-        "due": _local(meeting.instruction_due_at),
+        "when": local_minute(meeting.meeting_at),
+        "due": local_minute(meeting.instruction_due_at),
         **extra,
     }
 
 
 def _proposal_params(proposal: Proposal, **extra) -> dict:
     return _meeting_params(proposal.meeting, proposal=proposal.title, **extra)
-
-
-def _tell(recipients, *, kind, key: str, target, url: str, params: dict, actor=None) -> int:
-    specs = [
-        NotificationSpec(
-            recipient=user, kind=kind.code, key=f"{key}:{user.pk}", params=params, url=url, target=target
-        )
-        for user in {u.pk: u for u in recipients if u is not None and u.is_active}.values()
-        if actor is None or user.pk != actor.pk
-    ]
-    return notify_many(specs)
 
 
 def classify(*, jv: JointVenture, matter: str, decision: str) -> tuple[str, bool]:
@@ -231,7 +191,7 @@ def meeting_update(*, meeting: Meeting, actor, data: dict, expected_version: int
     """Change a meeting that is still ahead; moving it moves its instruction deadline."""
     at = at or timezone.now()
     with transaction.atomic():
-        _ensure_visible(meeting, actor)
+        ensure_visible(meeting, actor)
         locked = _lock_meeting(meeting, expected_version)
         if not permissions.can_edit_meeting(actor, locked, now=at):
             raise PermissionDenied
@@ -251,12 +211,12 @@ def meeting_update(*, meeting: Meeting, actor, data: dict, expected_version: int
                 raise ValidationError({"meeting_at": _("The meeting must still be ahead.")})
             _schedule(locked, at)
             changed |= {"instruction_due_at", "instruction_warn_at", "instruction_escalation"}
-        return _save(locked, actor, changed)
+        return save_versioned(locked, actor=actor, fields=changed)
 
 
 def meeting_cancel(*, meeting: Meeting, actor, expected_version: int | None, reason: str) -> Meeting:
     with transaction.atomic():
-        _ensure_visible(meeting, actor)
+        ensure_visible(meeting, actor)
         locked = _lock_meeting(meeting, expected_version)
         if not permissions.can_cancel_meeting(actor, locked):
             raise PermissionDenied
@@ -264,14 +224,14 @@ def meeting_cancel(*, meeting: Meeting, actor, expected_version: int | None, rea
             raise ValidationError({"reason": _("Say why the meeting was cancelled.")})
         locked.status = MeetingStatus.CANCELLED
         locked.outcome_summary = reason.strip()
-        return _save(locked, actor, ["status", "outcome_summary"])
+        return save_versioned(locked, actor=actor, fields=["status", "outcome_summary"])
 
 
 def meeting_attach(*, meeting: Meeting, actor, upload, purpose: str, at=None) -> MeetingAttachment:
     """Add materials (while the meeting is ahead) or minutes (once it has begun)."""
     at = at or timezone.now()
     with transaction.atomic():
-        _ensure_visible(meeting, actor)
+        ensure_visible(meeting, actor)
         locked = _lock_meeting(meeting)
         if locked.status == MeetingStatus.CANCELLED or not (
             can_edit_registry(actor) or permissions.is_attending(actor, locked)
@@ -286,7 +246,7 @@ def meeting_record_outcome(
     """Close the loop: every proposal's vote is recorded and the minutes are filed."""
     at = at or timezone.now()
     with transaction.atomic():
-        _ensure_visible(meeting, actor)
+        ensure_visible(meeting, actor)
         locked = _lock_meeting(meeting, expected_version)
         if not permissions.can_record_outcome(actor, locked, now=at):
             raise PermissionDenied
@@ -306,7 +266,9 @@ def meeting_record_outcome(
         locked.status = MeetingStatus.HELD
         locked.outcome_summary = summary.strip()
         locked.outcome_recorded_at = at
-        return _save(locked, actor, ["status", "outcome_summary", "outcome_recorded_at"])
+        return save_versioned(
+            locked, actor=actor, fields=["status", "outcome_summary", "outcome_recorded_at"]
+        )
 
 
 # --- Proposals -----------------------------------------------------------------------------------
@@ -316,7 +278,7 @@ def proposal_add(*, meeting: Meeting, actor, data: dict, at=None) -> Proposal:
     """Add an item to the agenda, classified: a reserved matter of the JV needs HQ's instruction."""
     at = at or timezone.now()
     with transaction.atomic():
-        _ensure_visible(meeting, actor)
+        ensure_visible(meeting, actor)
         locked = _lock_meeting(meeting)
         if not permissions.can_edit_meeting(actor, locked, now=at):
             raise PermissionDenied
@@ -335,8 +297,8 @@ def proposal_add(*, meeting: Meeting, actor, data: dict, at=None) -> Proposal:
         )
         save_with_history(instance=proposal, actor=actor)
         if decision == Decision.HQ:
-            _tell(
-                _hq_contacts(locked.jv),
+            tell(
+                audience.hq_contacts(locked.jv),
                 kind=notices.INSTRUCTION_REQUESTED,
                 key=f"instruction-requested:{proposal.pk}",
                 target=locked,
@@ -352,8 +314,8 @@ def proposal_update(
 ) -> Proposal:
     at = at or timezone.now()
     with transaction.atomic():
-        _ensure_visible(proposal.meeting, actor)
-        locked = _lock_proposal(proposal, expected_version)
+        ensure_visible(proposal.meeting, actor)
+        locked = lock_proposal(proposal, expected_version)
         if not permissions.can_edit_proposal(actor, locked, now=at):
             raise PermissionDenied
         merged = {name: data.get(name, getattr(locked, name)) for name in PROPOSAL_FIELDS}
@@ -370,10 +332,10 @@ def proposal_update(
         locked.instruction_state = (
             InstructionState.PENDING if decision == Decision.HQ else InstructionState.NOT_NEEDED
         )
-        saved = _save(locked, actor, [*changed, "instruction_state"])
+        saved = save_versioned(locked, actor=actor, fields=[*changed, "instruction_state"])
         if newly_needed:
-            _tell(
-                _hq_contacts(locked.meeting.jv),
+            tell(
+                audience.hq_contacts(locked.meeting.jv),
                 kind=notices.INSTRUCTION_REQUESTED,
                 key=f"instruction-requested:{saved.pk}:v{saved.version}",
                 target=locked.meeting,
@@ -391,8 +353,8 @@ def instruction_draft(
     With ``issue`` it is sent on in the same transaction (see ``instruction_issue``)."""
     at = at or timezone.now()
     with transaction.atomic():
-        _ensure_visible(proposal.meeting, actor)
-        locked = _lock_proposal(proposal, expected_version)
+        ensure_visible(proposal.meeting, actor)
+        locked = lock_proposal(proposal, expected_version)
         if not permissions.can_instruct(actor, locked, now=at):
             raise PermissionDenied
         vote = data.get("instruction_vote", "")
@@ -413,10 +375,10 @@ def instruction_draft(
         locked.instruction_state = InstructionState.DRAFTED
         locked.drafted_by = actor
         locked.drafted_at = at
-        saved = _save(
+        saved = save_versioned(
             locked,
-            actor,
-            [
+            actor=actor,
+            fields=[
                 "instruction_vote",
                 "instruction_note",
                 "major",
@@ -432,8 +394,8 @@ def instruction_issue(*, proposal: Proposal, actor, expected_version: int | None
     """Send a drafted instruction on: to leadership for a major matter, else to the representative."""
     at = at or timezone.now()
     with transaction.atomic():
-        _ensure_visible(proposal.meeting, actor)
-        locked = _lock_proposal(proposal, expected_version)
+        ensure_visible(proposal.meeting, actor)
+        locked = lock_proposal(proposal, expected_version)
         if (
             not permissions.can_instruct(actor, locked, now=at)
             or locked.instruction_state != InstructionState.DRAFTED
@@ -446,9 +408,9 @@ def _send_on(proposal: Proposal, actor, at) -> Proposal:
     if not proposal.major:
         return _issue(proposal, actor, at)
     proposal.instruction_state = InstructionState.AWAITING_APPROVAL
-    saved = _save(proposal, actor, ["instruction_state"])
-    _tell(
-        _leadership(),
+    saved = save_versioned(proposal, actor=actor, fields=["instruction_state"])
+    tell(
+        audience.leadership(),
         kind=notices.INSTRUCTION_APPROVAL,
         key=f"instruction-approval:{saved.pk}:v{saved.version}",
         target=proposal.meeting,
@@ -462,9 +424,11 @@ def _send_on(proposal: Proposal, actor, at) -> Proposal:
 def _issue(proposal: Proposal, actor, at) -> Proposal:
     proposal.instruction_state = InstructionState.ISSUED
     proposal.issued_at = at
-    saved = _save(proposal, actor, ["instruction_state", "issued_at", "approved_by", "approval_note"])
+    saved = save_versioned(
+        proposal, actor=actor, fields=["instruction_state", "issued_at", "approved_by", "approval_note"]
+    )
     meeting = proposal.meeting
-    _tell(
+    tell(
         [meeting.representative.user],
         kind=notices.INSTRUCTION_ISSUED,
         key=f"instruction-issued:{saved.pk}:v{saved.version}",
@@ -486,8 +450,8 @@ def instruction_approve(
     """Leadership approves an instruction on a major matter; it is issued to the representative."""
     at = at or timezone.now()
     with transaction.atomic():
-        _ensure_visible(proposal.meeting, actor)
-        locked = _lock_proposal(proposal, expected_version)
+        ensure_visible(proposal.meeting, actor)
+        locked = lock_proposal(proposal, expected_version)
         if not permissions.can_approve(actor, locked, now=at):
             raise PermissionDenied
         locked.approved_by = actor
@@ -501,16 +465,16 @@ def instruction_return(
     """Leadership sends a draft back to HQ with a note."""
     at = at or timezone.now()
     with transaction.atomic():
-        _ensure_visible(proposal.meeting, actor)
-        locked = _lock_proposal(proposal, expected_version)
+        ensure_visible(proposal.meeting, actor)
+        locked = lock_proposal(proposal, expected_version)
         if not permissions.can_approve(actor, locked, now=at):
             raise PermissionDenied
         if not note.strip():
             raise ValidationError({"note": _("Say what should change.")})
         locked.instruction_state = InstructionState.DRAFTED
         locked.approval_note = note.strip()
-        saved = _save(locked, actor, ["instruction_state", "approval_note"])
-        _tell(
+        saved = save_versioned(locked, actor=actor, fields=["instruction_state", "approval_note"])
+        tell(
             [locked.drafted_by],
             kind=notices.INSTRUCTION_RETURNED,
             key=f"instruction-returned:{saved.pk}:v{saved.version}",
@@ -535,8 +499,8 @@ def vote_record(*, proposal: Proposal, actor, data: dict, expected_version: int 
     explained and is flagged to HQ."""
     at = at or timezone.now()
     with transaction.atomic():
-        _ensure_visible(proposal.meeting, actor)
-        locked = _lock_proposal(proposal, expected_version)
+        ensure_visible(proposal.meeting, actor)
+        locked = lock_proposal(proposal, expected_version)
         if not permissions.can_record_vote(actor, locked, now=at):
             raise PermissionDenied
         vote_cast = data.get("vote_cast", "")
@@ -549,13 +513,15 @@ def vote_record(*, proposal: Proposal, actor, data: dict, expected_version: int 
             data.get("deviation_explanation", "").strip() if locked.deviates else ""
         )
         locked.vote_recorded_at = at
-        saved = _save(
-            locked, actor, ["vote_cast", "outcome", "deviates", "deviation_explanation", "vote_recorded_at"]
+        saved = save_versioned(
+            locked,
+            actor=actor,
+            fields=["vote_cast", "outcome", "deviates", "deviation_explanation", "vote_recorded_at"],
         )
         if saved.deviates:
             meeting = locked.meeting
-            recipients = [*_hq_contacts(meeting.jv), locked.drafted_by, locked.approved_by]
-            _tell(
+            recipients = [*audience.hq_contacts(meeting.jv), locked.drafted_by, locked.approved_by]
+            tell(
                 recipients,
                 kind=notices.VOTE_DEVIATED,
                 key=f"vote-deviated:{saved.pk}:v{saved.version}",
@@ -595,14 +561,14 @@ class _InstructionSweep:
         params = _meeting_params(meeting, count=open_count)
         if overdue:
             if self.leaders is None:
-                self.leaders = _leadership()
+                self.leaders = audience.leadership()
             kind, step, recipients = (
                 notices.INSTRUCTION_OVERDUE,
                 "overdue",
-                [*_hq_contacts(meeting.jv), *self.leaders],
+                [*audience.hq_contacts(meeting.jv), *self.leaders],
             )
         else:
-            kind, step, recipients = notices.INSTRUCTION_DUE_SOON, "warning", _hq_contacts(meeting.jv)
+            kind, step, recipients = notices.INSTRUCTION_DUE_SOON, "warning", audience.hq_contacts(meeting.jv)
         specs = [
             NotificationSpec(
                 recipient=user,

@@ -8,8 +8,8 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.roles import Role
-from core.services import save_with_history, versioned_update
+from core.roles import Role, can_edit_registry
+from core.services import require, save_with_history, versioned_update
 from notifications import kinds
 from notifications.services import NotificationSpec, notify
 from notifications.sweeps import run_sweep
@@ -30,7 +30,13 @@ def grant_representative_role(user) -> None:
     user.groups.add(Group.objects.get(name=Role.REPRESENTATIVE))
 
 
+def _editor(actor) -> None:
+    """HQ staff keep representatives and their seats; ``actor=None`` is the portal itself."""
+    require(actor is None or can_edit_registry(actor))
+
+
 def representative_create(*, actor, data: dict) -> Representative:
+    _editor(actor)
     with transaction.atomic():
         representative = save_with_history(instance=Representative(**data), actor=actor)
         grant_representative_role(representative.user)
@@ -40,6 +46,7 @@ def representative_create(*, actor, data: dict) -> Representative:
 def representative_update(
     *, representative: Representative, actor, data: dict, expected_version: int | None = None
 ) -> Representative:
+    _editor(actor)
     with transaction.atomic():
         updated = versioned_update(
             instance=representative, actor=actor, data=data, expected_version=expected_version
@@ -49,6 +56,7 @@ def representative_update(
 
 
 def appointment_create(*, representative: Representative, actor, data: dict) -> Appointment:
+    _editor(actor)
     with transaction.atomic():
         appointment = save_with_history(
             instance=Appointment(representative=representative, **data), actor=actor
@@ -73,6 +81,7 @@ def appointment_create(*, representative: Representative, actor, data: dict) -> 
 def appointment_update(
     *, appointment: Appointment, actor, data: dict, expected_version: int | None = None
 ) -> Appointment:
+    _editor(actor)
     with transaction.atomic():
         if "jv" in data and data["jv"].pk != appointment.jv_id:
             raise ValidationError(

@@ -15,17 +15,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from core.services import ConcurrentEditError, save_with_history
+from core import audience
+from core.services import ensure_visible, lock_row, save_versioned, save_with_history
 from core.workdays import local_zone
 from notifications import kinds
 from notifications.services import NotificationSpec, notify_many
+from notifications.services import tell as notify_people
 from notifications.sweeps import run_sweep
 
 from .. import notices, permissions
 from ..choices import Decision, MajorClass, MeetingStatus, ReportEntryKind, ReportKind, ReportStatus, VoteCast
 from ..models import Appointment, Meeting, Proposal, Report, ReportAttachment, ReportEntry
-from .meetings import _hq_contacts
-from .meetings import _tell as tell
 
 REPORT_FIELDS = ("major_class", "title", "body", "due_date")
 DUE_SOON_DAYS = 7
@@ -116,31 +116,17 @@ def duty_figures(*, appointment: Appointment, year: int) -> dict:
 # --- Helpers -------------------------------------------------------------------------------------
 
 
+REPORT_RELATED = (
+    "appointment__representative__user",
+    "appointment__jv__liaison",
+    "appointment__jv__department__head",
+)
+
+
 def _lock(report: Report, expected_version: int | None) -> Report:
-    locked = (
-        Report.objects.select_for_update(of=("self",))
-        .select_related(
-            "appointment__representative__user",
-            "appointment__jv__liaison",
-            "appointment__jv__department__head",
-        )
-        .get(pk=report.pk)
+    return lock_row(
+        Report.objects.select_related(*REPORT_RELATED), report.pk, expected_version=expected_version
     )
-    if expected_version is not None and locked.version != expected_version:
-        raise ConcurrentEditError()
-    return locked
-
-
-def _save(report: Report, actor, fields) -> Report:
-    report.version += 1
-    return save_with_history(
-        instance=report, actor=actor, update_fields=sorted({*fields, "version", "updated_at"})
-    )
-
-
-def _ensure_visible(report: Report, actor) -> None:
-    if not Report.objects.visible_to(actor).filter(pk=report.pk).exists():
-        raise PermissionDenied
 
 
 def heading_in_each_language(report: Report) -> dict[str, str]:
@@ -163,7 +149,7 @@ def _params(report: Report, **extra) -> dict:
 
 
 def _tell(recipients, *, kind, report: Report, key: str, actor=None, **extra) -> int:
-    return tell(
+    return notify_people(
         recipients,
         kind=kind,
         key=key,
@@ -292,7 +278,7 @@ def report_create_major(*, actor, appointment: Appointment, data: dict, attachme
 def report_update(*, report: Report, actor, data: dict, expected_version: int | None) -> Report:
     """The representative edits a draft or a returned report."""
     with transaction.atomic():
-        _ensure_visible(report, actor)
+        ensure_visible(report, actor)
         locked = _lock(report, expected_version)
         if not permissions.can_edit_report(actor, locked):
             raise PermissionDenied
@@ -311,13 +297,13 @@ def report_update(*, report: Report, actor, data: dict, expected_version: int | 
             changed.add("due_date")
         if not changed:
             return locked
-        return _save(locked, actor, changed)
+        return save_versioned(locked, actor=actor, fields=changed)
 
 
 def report_attach(*, report: Report, actor, upload, at=None) -> ReportAttachment:
     at = at or timezone.now()
     with transaction.atomic():
-        _ensure_visible(report, actor)
+        ensure_visible(report, actor)
         locked = _lock(report, None)
         if not permissions.can_edit_report(actor, locked):
             raise PermissionDenied
@@ -327,18 +313,18 @@ def report_attach(*, report: Report, actor, upload, at=None) -> ReportAttachment
 def report_refresh_figures(*, report: Report, actor, expected_version: int | None) -> Report:
     """Recompute an annual report's facts of the year (the year may have moved on since it opened)."""
     with transaction.atomic():
-        _ensure_visible(report, actor)
+        ensure_visible(report, actor)
         locked = _lock(report, expected_version)
         if not permissions.can_edit_report(actor, locked) or locked.kind != ReportKind.ANNUAL:
             raise PermissionDenied
         locked.figures = duty_figures(appointment=locked.appointment, year=locked.year)
-        return _save(locked, actor, ["figures"])
+        return save_versioned(locked, actor=actor, fields=["figures"])
 
 
 def report_submit(*, report: Report, actor, expected_version: int | None, at=None) -> Report:
     at = at or timezone.now()
     with transaction.atomic():
-        _ensure_visible(report, actor)
+        ensure_visible(report, actor)
         locked = _lock(report, expected_version)
         if not permissions.can_edit_report(actor, locked):
             raise PermissionDenied
@@ -352,12 +338,12 @@ def report_submit(*, report: Report, actor, expected_version: int | None, at=Non
             # The facts HQ reads are those of the moment the report was filed.
             locked.figures = duty_figures(appointment=locked.appointment, year=locked.year)
             fields.append("figures")
-        saved = _save(locked, actor, fields)
+        saved = save_versioned(locked, actor=actor, fields=fields)
         entry = ReportEntry.objects.create(
             report=saved, kind=ReportEntryKind.SUBMITTED, author=actor, created_at=at
         )
         _tell(
-            _hq_contacts(saved.appointment.jv),
+            audience.hq_contacts(saved.appointment.jv),
             kind=notices.REPORT_SUBMITTED,
             report=saved,
             key=f"report-submitted:{entry.pk}",
@@ -368,7 +354,7 @@ def report_submit(*, report: Report, actor, expected_version: int | None, at=Non
 
 def _review(report, actor, expected_version, *, status, entry_kind, notice, text, at):
     with transaction.atomic():
-        _ensure_visible(report, actor)
+        ensure_visible(report, actor)
         locked = _lock(report, expected_version)
         if not permissions.can_review_report(actor, locked):
             raise PermissionDenied
@@ -378,7 +364,7 @@ def _review(report, actor, expected_version, *, status, entry_kind, notice, text
             locked.acknowledged_at = at
             locked.acknowledged_by = actor
             fields += ["acknowledged_at", "acknowledged_by"]
-        saved = _save(locked, actor, fields)
+        saved = save_versioned(locked, actor=actor, fields=fields)
         entry = ReportEntry.objects.create(
             report=saved, kind=entry_kind, author=actor, text=text, created_at=at
         )
@@ -438,7 +424,7 @@ def _reminder_specs(report: Report, today: datetime.date) -> list[NotificationSp
         step, kind = "overdue", notices.REPORT_OVERDUE
     targets = [(step, kind, [_owner(report)])]
     if (today - due).days >= settings.REPORT_OVERDUE_HQ_DAYS:
-        targets.append(("hq", notices.REPORT_OVERDUE_HQ, _hq_contacts(report.appointment.jv)))
+        targets.append(("hq", notices.REPORT_OVERDUE_HQ, audience.hq_contacts(report.appointment.jv)))
     params = _params(report)
     return [
         NotificationSpec(
@@ -497,11 +483,7 @@ def report_reminders_sweep(*, today: datetime.date | None = None) -> dict[str, i
         Report.objects.owed()
         .filter(due_date__isnull=False, due_date__lte=today + datetime.timedelta(days=DUE_SOON_DAYS))
         .filter(appointment__in=Appointment.objects.active(on=today))
-        .select_related(
-            "appointment__representative__user",
-            "appointment__jv__liaison",
-            "appointment__jv__department__head",
-        )
+        .select_related(*REPORT_RELATED)
     )
     return run_sweep(due, sweep.collect, on_batch=sweep.record_batch)
 

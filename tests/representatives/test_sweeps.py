@@ -14,6 +14,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from core.roles import Role
 from notifications.models import EmailStatus, Notification
 from notifications.services import send_pending
 from notifications.tasks import notifications_send_task
@@ -46,7 +47,7 @@ def warnings():
 
 @pytest.fixture
 def liaison(db):
-    return f.make_user(None, username="liaison", language="en")
+    return f.make_user(Role.HQ_STAFF, username="liaison", language="en")
 
 
 @pytest.fixture
@@ -127,7 +128,7 @@ def test_a_recorded_successor_silences_the_warning(seat):
 def test_a_reappointment_of_the_same_person_is_a_successor(seat):
     services.appointment_create(
         representative=seat.representative,
-        actor=f.make_user(None, username="hq_actor"),
+        actor=f.make_user(Role.HQ_STAFF, username="hq_actor"),
         data={"jv": seat.jv, "role": SeatRole.DIRECTOR, "start_date": TERM_END + datetime.timedelta(days=1)},
     )
     assert sweep(days_before(30)) == {"due": 0, "created": 0}
