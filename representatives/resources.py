@@ -1,18 +1,20 @@
 """Bulk import and export of representatives from the admin."""
 
 from django.contrib.auth import get_user_model
-from import_export import fields, resources
+from import_export import fields
 
+from core.imports import ImportResource, LookupWidget
 from ventures.models import Party
-from ventures.resources import LookupWidget, VersionBumpMixin
 
 from .models import Representative
 from .services import grant_representative_role
 
 
-class RepresentativeResource(VersionBumpMixin, resources.ModelResource):
+class RepresentativeResource(ImportResource):
     employer = fields.Field(
-        attribute="employer", column_name="employer", widget=LookupWidget(Party, field="name")
+        attribute="employer",
+        column_name="employer",
+        widget=LookupWidget(Party, field="name", aliases=("name_en",)),
     )
     user = fields.Field(
         attribute="user", column_name="username", widget=LookupWidget(get_user_model(), field="username")

@@ -12,6 +12,7 @@ from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 from import_export.formats import base_formats
 
 from core.roles import Role
@@ -93,7 +94,7 @@ def reps_file(username=""):
     return dataset(
         REP_HEADERS,
         ["李明", "Li Ming", "百利集团", "副总经理", "", "li@example.com", username, ""],
-        ["张伟", "Zhang Wei", "百利集团", "部长", "", "", "", ""],
+        ["张伟", "Zhang Wei", "百利集团", "部长", "", "zhang@example.com", "", ""],
     )
 
 
@@ -288,7 +289,7 @@ def test_the_admin_shows_a_bad_row_and_offers_no_confirm(admin_client_, codes, d
     assert response.context["result"].has_validation_errors()
     assert "confirm_form" not in response.context
     content = response.content.decode()
-    assert "No department with code “nope”" in content
+    assert "No department matches “nope”" in content
     assert "process_import" not in content
     assert JointVenture.objects.count() == 0
 
@@ -298,3 +299,127 @@ def test_only_staff_may_import(client, hq):
     response = client.get(reverse("admin:ventures_party_import"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("admin:login"))
+
+
+# --- The spreadsheets people have: labels in either language, readable errors, a template -------
+
+
+def chinese_ventures_file(codes, overrides=None):
+    """Two JVs written as a Chinese spreadsheet would: labels, not codes; the department by name."""
+    rows = [
+        [codes[0], "天津奥的斯电梯", "Otis Tianjin", "1984-06-18", "60000000", "美元", "电梯及自动扶梯", "西青区",
+         "运营中", "电梯", "2600", "合资合作部", "核心", "年度预算及经营计划、合并、分立或解散"],
+        [codes[1], "天津西门子开关", "Siemens Tianjin", "1996-03-08", "280000000", "人民币（CNY）",
+         " Switchgear and power equipment ", "北辰区", "筹建中", "开关柜", "900", "JV Department", "重要", ""],
+    ]  # fmt: skip
+    for (row, column), value in (overrides or {}).items():
+        rows[row][VENTURE_HEADERS.index(column)] = value
+    return dataset(VENTURE_HEADERS, *rows)
+
+
+def _post_import(client, model, data, fmt=base_formats.CSV):
+    opts = model._meta
+    name = "upload.xlsx" if fmt is base_formats.XLSX else "upload.csv"
+    return client.post(
+        reverse(f"admin:{opts.app_label}_{opts.model_name}_import"),
+        {"import_file": _upload(data, fmt, name), "format": _format_index(model, fmt), "resource": "0"},
+    )
+
+
+def _confirm(client, model, response):
+    opts = model._meta
+    confirm = response.context["confirm_form"]
+    data = {name: confirm[name].value() for name in confirm.fields}
+    return client.post(reverse(f"admin:{opts.app_label}_{opts.model_name}_process_import"), data)
+
+
+def test_a_file_written_with_chinese_labels_imports_through_the_admin(admin_client_, codes, department):
+    response = _post_import(admin_client_, JointVenture, chinese_ventures_file(codes))
+    assert response.status_code == 200
+    result = response.context["result"]
+    assert not result.has_errors() and not result.has_validation_errors(), response.context.get(
+        "import_row_errors"
+    )
+    assert JointVenture.objects.count() == 0
+    assert _confirm(admin_client_, JointVenture, response).status_code == 302
+    otis, siemens = JointVenture.objects.get(uscc=codes[0]), JointVenture.objects.get(uscc=codes[1])
+    assert (otis.currency, otis.industry, otis.status, otis.strategic_tier, otis.department) == (
+        "USD",
+        "elevators",
+        "operating",
+        "core",
+        department,
+    )
+    assert otis.reserved_matters == ["budget", "merger_dissolution"]
+    assert (siemens.currency, siemens.industry, siemens.status, siemens.strategic_tier) == (
+        "CNY",
+        "switchgear",
+        "preparing",
+        "important",
+    )
+    assert siemens.department == department  # by its English name
+
+
+def test_headers_may_be_the_columns_labels_in_chinese(codes, department):
+    data = chinese_ventures_file(codes)
+    with translation.override("zh-hans"):
+        resource = JointVentureResource()
+        labels = {field.column_name: resource.field_label(field) for field in resource.get_import_fields()}
+    data.headers = [labels[column] for column in VENTURE_HEADERS]
+    assert data.headers[0] == "统一社会信用代码"
+    result = JointVentureResource().import_data(data, dry_run=False, use_transactions=True)
+    assert not result.has_errors() and not result.has_validation_errors()
+    assert JointVenture.objects.get(uscc=codes[0]).industry == "elevators"
+
+
+def test_an_unknown_header_refuses_the_file(codes, department):
+    data = chinese_ventures_file(codes)
+    data.headers = ["industy" if h == "industry" else h for h in VENTURE_HEADERS]
+    result = JointVentureResource().import_data(data, dry_run=False, use_transactions=True)
+    assert result.has_errors()
+    assert "Unknown columns: “industy”" in str(result.base_errors[0].error)
+    assert JointVenture.objects.count() == 0
+
+
+def test_a_column_given_twice_refuses_the_file(codes, department):
+    data = chinese_ventures_file(codes)
+    data.headers = ["行业" if h == "district" else h for h in VENTURE_HEADERS]  # industry's label
+    result = JointVentureResource().import_data(data, dry_run=False, use_transactions=True)
+    assert "Column “industry” appears twice." in str(result.base_errors[0].error)
+    assert JointVenture.objects.count() == 0
+
+
+def test_empty_rows_below_the_data_are_ignored(codes, department):
+    data = chinese_ventures_file(codes)
+    data.append([""] * len(VENTURE_HEADERS))
+    data.append([None] * len(VENTURE_HEADERS))
+    result = JointVentureResource().import_data(data, dry_run=False, use_transactions=True)
+    assert not result.has_errors() and not result.has_validation_errors()
+    assert JointVenture.objects.count() == 2
+
+
+def test_parties_take_kind_and_country_by_chinese_or_english_name(db):
+    data = dataset(
+        PARTY_HEADERS,
+        ["百利集团", "Baili Group", "集团所属企业", "中国", ""],
+        ["奥的斯", "Otis", "Foreign partner", "United States of America", ""],
+        ["西门子", "Siemens AG", "foreign", "de", ""],
+    )
+    result = PartyResource().import_data(data, dry_run=False, use_transactions=True)
+    assert not result.has_errors() and not result.has_validation_errors(), [
+        r.error_dict for r in result.invalid_rows
+    ]
+    assert set(Party.objects.values_list("name", "kind", "country")) == {
+        ("百利集团", "group", "CN"),
+        ("奥的斯", "foreign", "US"),
+        ("西门子", "foreign", "DE"),
+    }
+
+
+def test_an_unknown_country_names_the_column_and_points_to_the_list(db):
+    data = dataset(PARTY_HEADERS, ["奥的斯", "Otis", "foreign", "Atlantis", ""])
+    result = PartyResource().import_data(data, dry_run=True, use_transactions=True)
+    [invalid] = result.invalid_rows
+    [message] = invalid.field_specific_errors["country"]
+    assert message.startswith("Unknown country “Atlantis”")
+    assert "template file" in message
