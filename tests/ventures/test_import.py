@@ -4,12 +4,15 @@ The promise (ventures/resources.py): each row is validated like a form, and noth
 any row of the file is wrong.
 """
 
+import re
 from decimal import Decimal
+from io import BytesIO
 
+import openpyxl
 import pytest
 import tablib
 from django.contrib import admin
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
@@ -423,3 +426,122 @@ def test_an_unknown_country_names_the_column_and_points_to_the_list(db):
     [message] = invalid.field_specific_errors["country"]
     assert message.startswith("Unknown country “Atlantis”")
     assert "template file" in message
+
+
+def test_a_bad_row_imports_nothing_and_the_page_shows_row_column_and_message(
+    admin_client_, codes, department
+):
+    data = chinese_ventures_file(codes, {(1, "industry"): "电梯"})
+    before = db_snapshot()
+    response = _post_import(admin_client_, JointVenture, data)
+    assert response.status_code == 200
+    assert "confirm_form" not in response.context
+    content = response.content.decode()
+    # The second data row is the file's row 3 (the header is row 1); the message lists what is accepted.
+    assert re.search(
+        r"<td>3</td>\s*<td><code>industry</code></td>\s*<td>Unknown industry “电梯”\. Accepted: "
+        r"elevators \(Elevators and escalators\)",
+        content,
+    ), content[content.find("import-row-errors") :][:2000]
+    assert "validation-error-count" not in content  # no badge to hover over
+    assert db_snapshot() == before
+
+
+def test_the_import_page_lists_the_accepted_values_and_links_the_template(admin_client_, department):
+    response = admin_client_.get(reverse("admin:ventures_jointventure_import"))
+    content = response.content.decode()
+    assert "What each column accepts" in content
+    assert "<code>elevators</code> 电梯及自动扶梯 / Elevators and escalators" in content
+    assert "<code>jv</code> 合资合作部 / JV Department" in content  # the departments there are
+    assert reverse("admin:ventures_jointventure_import_template") + "?resource=0" in content
+
+
+def test_the_template_file_has_the_import_columns_and_the_accepted_values(admin_client_, department):
+    response = admin_client_.get(reverse("admin:ventures_jointventure_import_template"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == base_formats.XLSX.CONTENT_TYPE
+    assert "jointventure-import-template.xlsx" in response["Content-Disposition"]
+    book = openpyxl.load_workbook(BytesIO(response.content))
+    headers = [cell.value for cell in book.worksheets[0][1]]
+    assert headers == [field.column_name for field in JointVentureResource().get_import_fields()]
+    assert headers == VENTURE_HEADERS
+    accepted = [tuple(row) for row in book.worksheets[1].iter_rows(values_only=True)]
+    assert ("industry", None, None, "elevators", "电梯及自动扶梯 / Elevators and escalators") in accepted
+    assert ("department", None, None, "jv", "合资合作部 / JV Department") in accepted
+    countries = [row for row in accepted if row[0] == "country"]
+    assert not countries  # JVs have no country column; parties do
+    parties = openpyxl.load_workbook(
+        BytesIO(admin_client_.get(reverse("admin:ventures_party_import_template")).content)
+    )
+    assert ("country", None, None, "US", "美国 / United States of America") in [
+        tuple(row) for row in parties.worksheets[1].iter_rows(values_only=True)
+    ]
+
+
+def test_the_template_filled_in_imports(admin_client_, codes, department):
+    book = openpyxl.load_workbook(
+        BytesIO(admin_client_.get(reverse("admin:ventures_jointventure_import_template")).content)
+    )
+    for row in chinese_ventures_file(codes):
+        book.worksheets[0].append(list(row))
+    buffer = BytesIO()
+    book.save(buffer)
+    response = admin_client_.post(
+        reverse("admin:ventures_jointventure_import"),
+        {
+            "import_file": SimpleUploadedFile("filled.xlsx", buffer.getvalue()),
+            "format": _format_index(JointVenture, base_formats.XLSX),
+            "resource": "0",
+        },
+    )
+    assert response.context["result"].totals["new"] == 2
+    assert "confirm_form" in response.context
+
+
+def test_the_preview_speaks_chinese(admin_client_, admin_user, codes, department):
+    admin_user.language = "zh-hans"
+    admin_user.save(update_fields=["language"])
+    response = _post_import(
+        admin_client_, JointVenture, chinese_ventures_file(codes, {(1, "industry"): "电梯"})
+    )
+    content = response.content.decode()
+    # The package's own Chinese for this heading is garbled ("某些行验数据证失败").
+    assert "部分行未通过校验" in content
+    assert "某些行验数据证失败" not in content
+    assert "Some rows failed to validate" not in content
+    assert "未知的行业“电梯”" in content
+    assert "各列可填写的内容" in content
+
+
+@pytest.mark.parametrize("perms", [pytest.param([], id="none"), pytest.param(["add"], id="add-only")])
+def test_staff_without_add_and_change_may_not_import_or_fetch_the_template(db, client, perms):
+    user = f.make_user(None, username="clerk", is_staff=True)
+    user.user_permissions.set(
+        Permission.objects.filter(
+            content_type__app_label="ventures", codename__in=[f"{p}_jointventure" for p in perms]
+        )
+    )
+    client.force_login(user)
+    assert client.get(reverse("admin:ventures_jointventure_import")).status_code == 403
+    assert client.get(reverse("admin:ventures_jointventure_import_template")).status_code == 403
+
+
+def test_staff_with_add_and_change_may_import(client, department):
+    user = f.make_user(None, username="clerk", is_staff=True)
+    user.user_permissions.set(
+        Permission.objects.filter(
+            codename__in=["add_jointventure", "change_jointventure", "view_jointventure"]
+        )
+    )
+    client.force_login(user)
+    assert client.get(reverse("admin:ventures_jointventure_import")).status_code == 200
+    assert client.get(reverse("admin:ventures_jointventure_import_template")).status_code == 200
+
+
+def test_the_confirmation_says_in_chinese_what_was_imported(admin_client_, admin_user, codes, department):
+    admin_user.language = "zh-hans"
+    admin_user.save(update_fields=["language"])
+    response = _post_import(admin_client_, JointVenture, chinese_ventures_file(codes))
+    response = admin_client_.get(_confirm(admin_client_, JointVenture, response).url)
+    # The package's Chinese dropped the last placeholder, what kind of rows they were.
+    assert "导入完成：新增 2 条，更新 0 条，删除 0 条，忽略 0 条（合资企业）。" in response.content.decode()
