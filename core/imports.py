@@ -69,17 +69,17 @@ class ImportFileError(Exception):
 
 def spelling_lookup(*tiers) -> dict[str, str]:
     """``{normalized spelling: meaning}`` from tiers of ``(spelling, meaning)`` pairs. An earlier
-    tier wins; a spelling with two meanings within its tier means neither."""
-    lookup: dict[str, str] = {}
+    tier wins; a spelling with two meanings means neither, in its tier and below."""
+    lookup: dict[str, str | None] = {}
     for tier in tiers:
         meanings: dict[str, set[str]] = {}
         for spelling, meaning in tier:
             if not _is_blank(spelling):
                 meanings.setdefault(normalize(spelling), set()).add(meaning)
         for key, found in meanings.items():
-            if key not in lookup and len(found) == 1:
-                lookup[key] = found.pop()
-    return lookup
+            if key not in lookup:
+                lookup[key] = found.pop() if len(found) == 1 else None
+    return {key: meaning for key, meaning in lookup.items() if meaning is not None}
 
 
 @dataclass
