@@ -5,6 +5,7 @@ import tablib
 from django.contrib import admin
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 from import_export.formats import base_formats
 
 from representatives.models import Representative
@@ -13,6 +14,14 @@ from tests import factories as f
 from tests.helpers import db_snapshot
 
 HEADERS = ["name", "name_en", "employer", "position", "phone", "email", "username", "notes"]
+
+
+@pytest.fixture(autouse=True)
+def _in_english():
+    """Messages are asserted in English; a request in Chinese (the middleware activates the user's
+    language in this thread) must not carry over into the next test."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -47,6 +47,14 @@ HOLDING_HEADERS = ["jv_uscc", "party", "percentage", "subscribed_capital", "note
 REP_HEADERS = ["name", "name_en", "employer", "position", "phone", "email", "username", "notes"]
 
 
+@pytest.fixture(autouse=True)
+def _in_english():
+    """Messages are asserted in English; a request in Chinese (the middleware activates the user's
+    language in this thread) must not carry over into the next test."""
+    with translation.override("en"):
+        yield
+
+
 def dataset(headers, *rows):
     return tablib.Dataset(*rows, headers=headers)
 
