@@ -2,15 +2,19 @@
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.urls import path, reverse
 from django.utils.formats import date_format
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
+from import_export.formats.base_formats import XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
 from .forms import VersionedModelForm
+from .imports import column_help, import_template, row_errors
 from .models import CalendarDay, Heartbeat
 from .services import save_with_history, versioned_update
 
@@ -155,7 +159,75 @@ class VersionedAdmin(ServiceWritesMixin, SimpleHistoryAdmin):
             formset.new_objects.append(row.instance)
 
 
-class VersionedImportExportAdmin(ImportExportMixin, VersionedAdmin):
+# --- Bulk import: who may, what each column takes, the template file ----------------------------
+
+
+class ImportTemplateMixin:
+    """The import page lists what each column accepts and offers an XLSX template to fill in.
+
+    Importing (and the template) needs the add and change permissions, since a file does both.
+    The page's template is ``templates/admin/import_export/import.html``.
+    """
+
+    def has_import_permission(self, request):
+        return (
+            super().has_import_permission(request)
+            and self.has_add_permission(request)
+            and self.has_change_permission(request)
+        )
+
+    def get_urls(self):
+        template = path(
+            "import-template/",
+            self.admin_site.admin_view(self.import_template_view),
+            name=self._import_template_url_name,
+        )
+        # Before ModelAdmin's catch-all object URLs.
+        return [template, *super().get_urls()]
+
+    @property
+    def _import_template_url_name(self):
+        return f"{self.opts.app_label}_{self.opts.model_name}_import_template"
+
+    def _import_resources(self, request):
+        kwargs = self.get_import_resource_kwargs(request)
+        return [resource_class(**kwargs) for resource_class in self.get_import_resource_classes(request)]
+
+    def import_template_view(self, request):
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        resources = self._import_resources(request)
+        try:
+            resource = resources[int(request.GET.get("resource", 0))]
+        except (ValueError, IndexError) as exc:
+            raise Http404 from exc
+        response = HttpResponse(import_template(resource), content_type=XLSX.CONTENT_TYPE)
+        response["Content-Disposition"] = content_disposition_header(
+            True, f"{self.opts.model_name}-import-template.xlsx"
+        )
+        return response
+
+    def import_action(self, request, **kwargs):
+        response = super().import_action(request, **kwargs)
+        context = getattr(response, "context_data", None)
+        if context is not None:
+            template_url = reverse(
+                f"admin:{self._import_template_url_name}", current_app=self.admin_site.name
+            )
+            context["import_help"] = [
+                {
+                    "name": resource.get_display_name(),
+                    "columns": column_help(resource),
+                    "template_url": f"{template_url}?resource={index}",
+                }
+                for index, resource in enumerate(self._import_resources(request))
+            ]
+            if context.get("result") is not None:
+                context["import_row_errors"] = row_errors(context["result"])
+        return response
+
+
+class VersionedImportExportAdmin(ImportTemplateMixin, ImportExportMixin, VersionedAdmin):
     """A versioned admin with XLSX/CSV import (preview, row errors, all or nothing) and export."""
 
 

@@ -1,60 +1,21 @@
 """Bulk import and export of the registry (django-import-export), used from the admin.
 
 Each row is validated like a form (``full_clean``); the whole file is imported in one transaction
-and nothing is saved when any row is wrong.
+and nothing is saved when any row is wrong. Choice columns take the code or the label in either
+language (``core.imports``); the department, the JV and the shareholder by any of their names.
 """
 
 from django.utils.translation import gettext_lazy as _
-from import_export import fields, resources, widgets
+from import_export import fields
 
 from accounts.models import Department
+from core.imports import ChoiceListWidget, ImportResource, LookupWidget
 
+from .choices import ReservedMatter
 from .models import JointVenture, Party, Shareholding
 
 
-class VersionBumpMixin:
-    """An import is all or nothing, and updating a row counts as an edit (stale forms are refused)."""
-
-    def import_data(self, dataset, **kwargs):
-        # import-export keeps valid rows beside invalid ones unless told otherwise.
-        kwargs["rollback_on_validation_errors"] = True
-        return super().import_data(dataset, **kwargs)
-
-    def before_save_instance(self, instance, row, **kwargs):
-        if instance.pk:
-            instance.version += 1
-
-
-class LookupWidget(widgets.ForeignKeyWidget):
-    """A foreign key by a natural key; a missing one is a clear error on that cell."""
-
-    def clean(self, value, row=None, **kwargs):
-        try:
-            return super().clean(value, row=row, **kwargs)
-        except self.model.DoesNotExist as exc:
-            raise ValueError(
-                _("No %(model)s with %(field)s “%(value)s”.")
-                % {
-                    "model": self.model._meta.verbose_name,
-                    "field": self.model._meta.get_field(self.field).verbose_name,
-                    "value": value,
-                }
-            ) from exc
-
-
-class ReservedMattersWidget(widgets.Widget):
-    """Reserved matters as comma-separated codes."""
-
-    def clean(self, value, row=None, **kwargs):
-        if value in (None, ""):
-            return []
-        return [v.strip() for v in str(value).replace(";", ",").split(",") if v.strip()]
-
-    def render(self, value, obj=None, **kwargs):
-        return ",".join(value or [])
-
-
-class PartyResource(VersionBumpMixin, resources.ModelResource):
+class PartyResource(ImportResource):
     class Meta:
         model = Party
         fields = ("name", "name_en", "kind", "country", "notes")
@@ -64,14 +25,16 @@ class PartyResource(VersionBumpMixin, resources.ModelResource):
         report_skipped = True
 
 
-class JointVentureResource(VersionBumpMixin, resources.ModelResource):
+class JointVentureResource(ImportResource):
     department = fields.Field(
         attribute="department",
         column_name="department",
-        widget=LookupWidget(Department, field="code"),
+        widget=LookupWidget(Department, field="code", aliases=("name", "name_en"), listed=True),
     )
     reserved_matters = fields.Field(
-        attribute="reserved_matters", column_name="reserved_matters", widget=ReservedMattersWidget()
+        attribute="reserved_matters",
+        column_name="reserved_matters",
+        widget=ChoiceListWidget(ReservedMatter.choices, label=_("reserved matter")),
     )
 
     class Meta:
@@ -98,9 +61,15 @@ class JointVentureResource(VersionBumpMixin, resources.ModelResource):
         report_skipped = True
 
 
-class ShareholdingResource(VersionBumpMixin, resources.ModelResource):
-    jv = fields.Field(attribute="jv", column_name="jv_uscc", widget=LookupWidget(JointVenture, field="uscc"))
-    party = fields.Field(attribute="party", column_name="party", widget=LookupWidget(Party, field="name"))
+class ShareholdingResource(ImportResource):
+    jv = fields.Field(
+        attribute="jv",
+        column_name="jv_uscc",
+        widget=LookupWidget(JointVenture, field="uscc", aliases=("name", "name_en")),
+    )
+    party = fields.Field(
+        attribute="party", column_name="party", widget=LookupWidget(Party, field="name", aliases=("name_en",))
+    )
 
     class Meta:
         model = Shareholding
