@@ -283,6 +283,9 @@ PORTAL_BASE_URL = env(
 # A fresh install seeds the working-day calendar when `migrate` first runs (see core/apps.py).
 PORTAL_CALENDAR_SEED_ON_MIGRATE = env.bool("PORTAL_CALENDAR_SEED_ON_MIGRATE", default=True)
 IMPORT_EXPORT_USE_TRANSACTIONS = True
+# Exporting a model from the admin needs the permission to view it (the package allows any staff
+# user by default); importing needs add and change (core.admin.ImportTemplateMixin).
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 COUNTRIES_FIRST = ["CN", "US", "DE", "JP", "FR", "IT", "GB", "SE", "CH", "KR"]
 SIMPLE_HISTORY_REVERT_DISABLED = True

@@ -553,3 +553,12 @@ def test_the_confirmation_says_in_chinese_what_was_imported(admin_client_, admin
     response = admin_client_.get(_confirm(admin_client_, JointVenture, response).url)
     # The package's Chinese dropped the last placeholder, what kind of rows they were.
     assert "导入完成：新增 2 条，更新 0 条，删除 0 条，忽略 0 条（合资企业）。" in response.content.decode()
+
+
+def test_exporting_from_the_admin_needs_the_view_permission(db, client):
+    user = f.make_user(None, username="clerk", is_staff=True)
+    client.force_login(user)
+    assert client.get(reverse("admin:ventures_jointventure_export")).status_code == 403
+    user.user_permissions.set(Permission.objects.filter(codename="view_jointventure"))
+    client.force_login(user)
+    assert client.get(reverse("admin:ventures_jointventure_export")).status_code == 200
