@@ -29,8 +29,8 @@ from core.workdays import (
     working_days_between,
 )
 from notifications import kinds
-from notifications.services import NotificationSpec, notify_many, tell
-from notifications.sweeps import run_sweep
+from notifications.services import NotificationSpec, tell
+from notifications.sweeps import Recheck, run_sweep
 from ventures.models import JointVenture
 
 from . import notices, permissions
@@ -577,23 +577,21 @@ class _DeadlineSweep:
     of runs, on any number of workers, record and tell each rung once. A deadline that moves
     (priority changed, accepted, resumed) starts a new ladder under new keys.
 
-    ``collect`` only works out what each demand of a batch is due; ``record_batch`` then locks the
-    batch's rows and says and records it for the demands whose deadline is still the one it was
-    worked out for, so a person who accepted or re-prioritised meanwhile is never contradicted.
+    ``specs`` works out what a demand is due; the sweep's ``Recheck`` then locks the batch and, for
+    the demands whose deadline is still the one it was worked out for, tells and ``record``s the
+    rungs climbed, so a person who accepted or re-prioritised meanwhile is never contradicted.
     """
 
     def __init__(self, now):
         self.now = now
         self.leaders = audience.leadership()
-        self.pending: dict[int, tuple[Demand, list[NotificationSpec], int]] = {}
+        self.reached: dict[int, int] = {}
         self.calendar: WorkingCalendar | None = None
 
-    def collect(self, demand: Demand) -> list:
-        """Remember what ``demand`` is due; nothing is said before ``record_batch`` re-checks it."""
+    def specs(self, demand: Demand) -> list[NotificationSpec]:
         specs, reached = self._work_out(demand)
-        if specs or reached > demand.escalation_level:
-            self.pending[demand.pk] = (demand, specs, reached)
-        return []
+        self.reached[demand.pk] = reached
+        return specs
 
     def _work_out(self, demand: Demand) -> tuple[list[NotificationSpec], int]:
         policy = demand.sla_policy or SLAPolicy(**DEFAULT_POLICY)
@@ -652,27 +650,16 @@ class _DeadlineSweep:
             return self.calendar
         return WorkingCalendar(due, end)
 
-    def record_batch(self, batch) -> int:
-        """Under a lock on the batch's rows, notify and write one timeline entry per rung climbed
-        and raise the escalation level, for the demands whose deadline has not moved."""
-        if not self.pending:
-            return 0
-        with transaction.atomic():
-            current = dict(
-                Demand.objects.select_for_update()
-                .filter(pk__in=list(self.pending))
-                .values_list("pk", "due_at")
-            )
-            kept = [(d, s, r) for pk, (d, s, r) in self.pending.items() if current.get(pk) == d.due_at]
-            self.pending = {}
-            created = notify_many([spec for _d, specs, _r in kept for spec in specs])
-            climbed = [(d, r) for d, _s, r in kept if r > d.escalation_level]
-            DemandUpdate.objects.bulk_create(self._entries(climbed), ignore_conflicts=True)
-            for rung in (Rung.OWNER, Rung.DEPARTMENT_HEAD, Rung.LEADERSHIP):
-                ids = [d.pk for d, reached in climbed if reached >= rung]
-                if ids:
-                    Demand.objects.filter(pk__in=ids, escalation_level__lt=rung).update(escalation_level=rung)
-        return created
+    def record(self, kept: list[Demand]) -> None:
+        """Write one timeline entry per rung climbed and raise the escalation level (under the
+        sweep's lock on the batch)."""
+        climbed = [(d, self.reached.pop(d.pk)) for d in kept if self.reached.get(d.pk, 0) > d.escalation_level]
+        self.reached.clear()
+        DemandUpdate.objects.bulk_create(self._entries(climbed), ignore_conflicts=True)
+        for rung in (Rung.OWNER, Rung.DEPARTMENT_HEAD, Rung.LEADERSHIP):
+            ids = [d.pk for d, reached in climbed if reached >= rung]
+            if ids:
+                Demand.objects.filter(pk__in=ids, escalation_level__lt=rung).update(escalation_level=rung)
 
     def _entries(self, climbed) -> list[DemandUpdate]:
         entries = []
@@ -702,7 +689,8 @@ def demand_deadlines_sweep(*, now: datetime.datetime | None = None) -> dict[str,
         .exclude(escalation_level=Rung.LEADERSHIP)
         .select_related("jv__liaison", "department__head", "owner", "sla_policy")
     )
-    return run_sweep(due, sweep.collect, on_batch=sweep.record_batch)
+    recheck = Recheck(still_due=Demand.objects.order_by(), field="due_at", then=sweep.record)
+    return run_sweep(due, sweep.specs, recheck=recheck)
 
 
 def demand_autoclose_sweep(*, now: datetime.datetime | None = None) -> dict[str, int]:

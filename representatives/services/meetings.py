@@ -20,8 +20,8 @@ from core.roles import can_edit_registry
 from core.services import ensure_visible, lock_row, save_versioned, save_with_history
 from core.workdays import local_minute, subtract_working_days
 from notifications import kinds
-from notifications.services import NotificationSpec, notify_many, tell
-from notifications.sweeps import run_sweep
+from notifications.services import NotificationSpec, tell
+from notifications.sweeps import Recheck, run_sweep
 from ventures.models import JointVenture
 
 from .. import notices, permissions
@@ -543,8 +543,8 @@ def vote_record(*, proposal: Proposal, actor, data: dict, expected_version: int 
 class _InstructionSweep:
     """Warn HQ before a meeting's instruction deadline; escalate to leadership once it is missed.
 
-    ``collect`` works out what each meeting is due; ``record_batch`` locks the batch's meetings and
-    speaks only for those still awaiting an instruction under the same deadline (every proposal
+    ``specs`` works out what a meeting is due; the sweep's ``Recheck`` locks the batch's meetings
+    and speaks only for those still awaiting an instruction under the same deadline (every proposal
     write locks its meeting, so an instruction issued meanwhile is seen). Keys name the meeting,
     the deadline, the step and the person: any number of runs tell each person each step once.
     """
@@ -552,9 +552,8 @@ class _InstructionSweep:
     def __init__(self, now):
         self.now = now
         self.leaders = None
-        self.pending: dict[int, tuple[Meeting, list[NotificationSpec], bool]] = {}
 
-    def collect(self, meeting: Meeting) -> list:
+    def specs(self, meeting: Meeting) -> list[NotificationSpec]:
         overdue = self.now > meeting.instruction_due_at
         due_key = meeting.instruction_due_at.isoformat()
         open_count = sum(1 for p in meeting.proposals.all() if p.instruction_state in OPEN_INSTRUCTION_STATES)
@@ -562,14 +561,12 @@ class _InstructionSweep:
         if overdue:
             if self.leaders is None:
                 self.leaders = audience.leadership()
-            kind, step, recipients = (
-                notices.INSTRUCTION_OVERDUE,
-                "overdue",
-                [*audience.hq_contacts(meeting.jv), *self.leaders],
-            )
+            kind, step = notices.INSTRUCTION_OVERDUE, "overdue"
+            recipients = audience.people(*audience.hq_contacts(meeting.jv), *self.leaders)
         else:
-            kind, step, recipients = notices.INSTRUCTION_DUE_SOON, "warning", audience.hq_contacts(meeting.jv)
-        specs = [
+            kind, step = notices.INSTRUCTION_DUE_SOON, "warning"
+            recipients = audience.hq_contacts(meeting.jv)
+        return [
             NotificationSpec(
                 recipient=user,
                 kind=kind.code,
@@ -578,30 +575,14 @@ class _InstructionSweep:
                 url=meeting.get_absolute_url(),
                 target=meeting,
             )
-            for user in {u.pk: u for u in recipients}.values()
+            for user in recipients
         ]
-        self.pending[meeting.pk] = (meeting, specs, overdue)
-        return []
 
-    def record_batch(self, batch) -> int:
-        if not self.pending:
-            return 0
-        with transaction.atomic():
-            still = dict(
-                Meeting.objects.select_for_update()
-                .filter(pk__in=list(self.pending))
-                .awaiting_instruction()
-                .values_list("pk", "instruction_due_at")
-            )
-            kept = [
-                (m, s, o) for pk, (m, s, o) in self.pending.items() if still.get(pk) == m.instruction_due_at
-            ]
-            self.pending = {}
-            created = notify_many([spec for _m, specs, _o in kept for spec in specs])
-            escalated = [m.pk for m, _s, overdue in kept if overdue]
-            if escalated:
-                Meeting.objects.filter(pk__in=escalated).update(instruction_escalation=1)
-        return created
+    def record(self, kept: list[Meeting]) -> None:
+        """Mark the meetings whose deadline passed as escalated: they have said everything."""
+        escalated = [m.pk for m in kept if self.now > m.instruction_due_at]
+        if escalated:
+            Meeting.objects.filter(pk__in=escalated).update(instruction_escalation=1)
 
 
 def meeting_instructions_sweep(*, now: datetime.datetime | None = None) -> dict[str, int]:
@@ -619,4 +600,7 @@ def meeting_instructions_sweep(*, now: datetime.datetime | None = None) -> dict[
             Prefetch("proposals", queryset=Proposal.objects.only("pk", "meeting_id", "instruction_state"))
         )
     )
-    return run_sweep(due, sweep.collect, on_batch=sweep.record_batch)
+    recheck = Recheck(
+        still_due=Meeting.objects.awaiting_instruction(), field="instruction_due_at", then=sweep.record
+    )
+    return run_sweep(due, sweep.specs, recheck=recheck)

@@ -19,9 +19,9 @@ from core import audience
 from core.services import ensure_visible, lock_row, save_versioned, save_with_history
 from core.workdays import local_zone
 from notifications import kinds
-from notifications.services import NotificationSpec, notify_many
+from notifications.services import NotificationSpec
 from notifications.services import tell as notify_people
-from notifications.sweeps import run_sweep
+from notifications.sweeps import Recheck, run_sweep
 
 from .. import notices, permissions
 from ..choices import Decision, MajorClass, MeetingStatus, ReportEntryKind, ReportKind, ReportStatus, VoteCast
@@ -440,52 +440,21 @@ def _reminder_specs(report: Report, today: datetime.date) -> list[NotificationSp
     ]
 
 
-class _ReminderSweep:
-    """Work out each due report's reminders, then lock the batch and speak only for the reports
-    still owed under the same due date (one submitted meanwhile is not reminded)."""
-
-    def __init__(self, today):
-        self.today = today
-        self.pending: dict[int, tuple[Report, list[NotificationSpec]]] = {}
-
-    def collect(self, report: Report) -> list:
-        self.pending[report.pk] = (report, _reminder_specs(report, self.today))
-        return []
-
-    def record_batch(self, batch) -> int:
-        if not self.pending:
-            return 0
-        with transaction.atomic():
-            still = dict(
-                Report.objects.select_for_update()
-                .filter(pk__in=list(self.pending))
-                .owed()
-                .values_list("pk", "due_date")
-            )
-            specs = [
-                spec
-                for pk, (report, specs) in self.pending.items()
-                if still.get(pk) == report.due_date
-                for spec in specs
-            ]
-            self.pending = {}
-            return notify_many(specs)
-
-
 def report_reminders_sweep(*, today: datetime.date | None = None) -> dict[str, int]:
     """Reports due in 7 days, due today and overdue (to the representative, then HQ), each once.
 
     Only reports of appointments still in force: a representative who left the JV no longer sees it.
+    The batch is re-read under a lock before anyone is told: a report filed meanwhile is not reminded.
     """
     today = today or timezone.localdate()
-    sweep = _ReminderSweep(today)
     due = (
         Report.objects.owed()
         .filter(due_date__isnull=False, due_date__lte=today + datetime.timedelta(days=DUE_SOON_DAYS))
         .filter(appointment__in=Appointment.objects.active(on=today))
         .select_related(*REPORT_RELATED)
     )
-    return run_sweep(due, sweep.collect, on_batch=sweep.record_batch)
+    recheck = Recheck(still_due=Report.objects.owed(), field="due_date")
+    return run_sweep(due, lambda report: _reminder_specs(report, today), recheck=recheck)
 
 
 def reports_daily(*, today: datetime.date | None = None) -> dict[str, int]:

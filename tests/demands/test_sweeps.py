@@ -555,21 +555,34 @@ def test_the_autoclose_task_closes_once(world):
     assert DemandUpdate.objects.filter(demand=demand, params__automatic=True).count() == 1
 
 
-def test_a_deadline_met_while_the_sweep_works_is_neither_told_nor_recorded(world):
+def between_read_and_telling(monkeypatch, act):
+    """Run ``act`` after the sweep has read its batch and before it re-checks and tells anyone."""
+    from notifications import sweeps
+
+    original = sweeps._tell_if_still_due
+
+    def racing(batch, specs, recheck):
+        act()
+        return original(batch, specs, recheck)
+
+    monkeypatch.setattr(sweeps, "_tell_if_still_due", racing)
+
+
+def test_a_deadline_met_while_the_sweep_works_is_neither_told_nor_recorded(world, monkeypatch):
     """The sweep read the demand as overdue; the owner accepted it before the sweep said anything."""
     demand = raise_demand(world)
     late = LEADERSHIP_AFTER + MINUTE
-    sweep = services._DeadlineSweep(late)
-    sweep.collect(Demand.objects.select_related("jv__liaison", "department__head", "owner").get(pk=demand.pk))
-    services.demand_transition(demand=demand, action="accept", actor=world.staff, at=late)
 
-    assert sweep.record_batch([]) == 0
+    def accept():
+        services.demand_transition(demand=demand, action="accept", actor=world.staff, at=late)
+
+    between_read_and_telling(monkeypatch, accept)
+    assert services.demand_deadlines_sweep(now=late)["created"] == 0
     assert not Notification.objects.filter(kind__in=[WARNING, ESCALATED]).exists()
     assert not DemandUpdate.objects.filter(demand=demand, kind=UpdateKind.ESCALATION).exists()
 
     # The control: without the accept, the same steps tell every rung.
+    monkeypatch.undo()
     other = raise_demand(world)
-    sweep = services._DeadlineSweep(late)
-    sweep.collect(Demand.objects.select_related("jv__liaison", "department__head", "owner").get(pk=other.pk))
-    assert sweep.record_batch([]) > 0
+    assert services.demand_deadlines_sweep(now=late)["created"] > 0
     assert DemandUpdate.objects.filter(demand=other, kind=UpdateKind.ESCALATION).count() == 3

@@ -44,7 +44,6 @@ from representatives.choices import (
     VoteCast,
 )
 from representatives.models import Meeting, MeetingAttachment, Proposal
-from representatives.services import meetings as meeting_services
 from representatives.tasks import meeting_instructions_sweep_task
 from tests import factories as f
 from ventures.choices import ReservedMatter
@@ -1115,42 +1114,52 @@ def test_the_sender_is_nudged_after_commit_and_each_person_gets_one_email(
     ]
 
 
-def _collected(now, meeting):
-    """An instruction sweep that has read ``meeting`` as due but not yet said anything."""
-    sweep_ = meeting_services._InstructionSweep(now)
-    due = Meeting.objects.select_related("jv__liaison", "jv__department__head").prefetch_related("proposals")
-    sweep_.collect(due.get(pk=meeting.pk))
-    return sweep_
+def between_read_and_telling(monkeypatch, act):
+    """Run ``act`` after the instruction sweep has read its batch and before it re-checks and tells."""
+    from notifications import sweeps
+
+    original = sweeps._tell_if_still_due
+
+    def racing(batch, specs, recheck):
+        act()
+        return original(batch, specs, recheck)
+
+    monkeypatch.setattr(sweeps, "_tell_if_still_due", racing)
 
 
-def test_an_instruction_issued_while_the_sweep_works_silences_it(world, awaiting):
-    late = _collected(DUE + MINUTE, awaiting)
-    for proposal in awaiting.proposals.filter(decision=Decision.HQ):
-        draft(world, proposal, issue=True)
+def test_an_instruction_issued_while_the_sweep_works_silences_it(world, awaiting, monkeypatch):
+    def issue_all():
+        for proposal in awaiting.proposals.filter(decision=Decision.HQ):
+            draft(world, proposal, issue=True)
 
-    assert late.record_batch([]) == 0
+    between_read_and_telling(monkeypatch, issue_all)
+    assert services.meeting_instructions_sweep(now=DUE + MINUTE)["created"] == 0
     assert not Notification.objects.filter(kind__in=[DUE_SOON, OVERDUE]).exists()
     assert escalation(awaiting) == 0
 
     # The control: left alone, the same steps escalate.
+    monkeypatch.undo()
     other = register(world, title="另一次会议")
     hq_matter(world, other)
-    assert _collected(DUE + MINUTE, other).record_batch([]) == 4
+    assert services.meeting_instructions_sweep(now=DUE + MINUTE)["created"] == 4
     assert escalation(other) == 1
 
 
-def test_a_meeting_moved_while_the_sweep_works_is_not_told_about_the_old_deadline(world, awaiting):
-    late = _collected(DUE + MINUTE, awaiting)
-    meeting = fresh(awaiting)
-    services.meeting_update(
-        meeting=meeting,
-        actor=world.rep,
-        data={"meeting_at": bj(3, 30, 14, 30)},
-        expected_version=meeting.version,
-        at=DUE + MINUTE,
-    )
+def test_a_meeting_moved_while_the_sweep_works_is_not_told_about_the_old_deadline(
+    world, awaiting, monkeypatch
+):
+    def move():
+        meeting = fresh(awaiting)
+        services.meeting_update(
+            meeting=meeting,
+            actor=world.rep,
+            data={"meeting_at": bj(3, 30, 14, 30)},
+            expected_version=meeting.version,
+            at=DUE + MINUTE,
+        )
 
-    assert late.record_batch([]) == 0
+    between_read_and_telling(monkeypatch, move)
+    assert services.meeting_instructions_sweep(now=DUE + MINUTE)["created"] == 0
     assert not Notification.objects.filter(kind=OVERDUE).exists()
     assert escalation(awaiting) == 0
 

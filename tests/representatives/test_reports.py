@@ -922,31 +922,23 @@ def test_nobody_else_sees_a_report(nobody, filed, portfolio):
     assert visible(rep) == set()
 
 
-def test_a_report_submitted_while_the_sweep_runs_is_not_reminded(portfolio, contacts):
+def test_a_report_submitted_while_the_sweep_runs_is_not_reminded(portfolio, contacts, monkeypatch):
     """The sweep works out a batch, then re-reads it under a lock before anyone is told."""
-    from representatives.services.reports import _ReminderSweep
+    from notifications import sweeps
 
     report = write(quarterly(portfolio["own_appointment"]), portfolio["rep"])
-    reminders = _ReminderSweep(Q3_DUE + 5 * DAY)
-    reminders.collect(
-        Report.objects.select_related(
-            "appointment__representative__user",
-            "appointment__jv__liaison",
-            "appointment__jv__department__head",
-        ).get(pk=report.pk)
-    )
-    services.report_submit(report=report, actor=portfolio["rep"], expected_version=None)
-    assert reminders.record_batch([report]) == 0
+    original = sweeps._tell_if_still_due
+
+    def submitted_meanwhile(batch, specs, recheck):
+        services.report_submit(report=report, actor=portfolio["rep"], expected_version=None)
+        return original(batch, specs, recheck)
+
+    monkeypatch.setattr(sweeps, "_tell_if_still_due", submitted_meanwhile)
+    assert services.report_reminders_sweep(today=Q3_DUE + 5 * DAY)["created"] == 0
     assert not Notification.objects.filter(kind__startswith="representatives.report_overdue").exists()
 
     # Without the submission the same steps speak: the representative and both HQ contacts.
+    monkeypatch.undo()
     late = write(quarterly(portfolio["own_appointment"], quarter=2), portfolio["rep"])
     Report.objects.filter(pk=late.pk).update(due_date=Q3_DUE)
-    reminders.collect(
-        Report.objects.select_related(
-            "appointment__representative__user",
-            "appointment__jv__liaison",
-            "appointment__jv__department__head",
-        ).get(pk=late.pk)
-    )
-    assert reminders.record_batch([late]) == 3
+    assert services.report_reminders_sweep(today=Q3_DUE + 5 * DAY)["created"] == 3
