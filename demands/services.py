@@ -653,7 +653,9 @@ class _DeadlineSweep:
     def record(self, kept: list[Demand]) -> None:
         """Write one timeline entry per rung climbed and raise the escalation level (under the
         sweep's lock on the batch)."""
-        climbed = [(d, self.reached.pop(d.pk)) for d in kept if self.reached.get(d.pk, 0) > d.escalation_level]
+        climbed = [
+            (d, self.reached.pop(d.pk)) for d in kept if self.reached.get(d.pk, 0) > d.escalation_level
+        ]
         self.reached.clear()
         DemandUpdate.objects.bulk_create(self._entries(climbed), ignore_conflicts=True)
         for rung in (Rung.OWNER, Rung.DEPARTMENT_HEAD, Rung.LEADERSHIP):
