@@ -3,6 +3,17 @@
 (function () {
   "use strict";
 
+  // A "Print" button (data-print) prints the page; it stays hidden where this script does not run.
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.hidden = false;
+  });
+  document.addEventListener("click", function (event) {
+    if (event.target.closest("[data-print]")) {
+      event.preventDefault();
+      window.print();
+    }
+  });
+
   // A select marked data-autosubmit sends its form as soon as its value changes.
   document.addEventListener("change", function (event) {
     const select = event.target.closest("select[data-autosubmit]");
