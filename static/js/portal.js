@@ -4,8 +4,18 @@
   "use strict";
 
   // A "Print" button (data-print) prints the page; it stays hidden where this script does not run.
-  document.querySelectorAll("[data-print]").forEach(function (button) {
-    button.hidden = false;
+  function showPrintButtons(root) {
+    if (root.matches && root.matches("[data-print]")) {
+      root.hidden = false;
+    }
+    root.querySelectorAll("[data-print]").forEach(function (button) {
+      button.hidden = false;
+    });
+  }
+  showPrintButtons(document);
+  // Content htmx swaps in (a page restored from history, say) is shown the same way.
+  document.addEventListener("htmx:load", function (event) {
+    showPrintButtons(event.detail.elt);
   });
   document.addEventListener("click", function (event) {
     if (event.target.closest("[data-print]")) {

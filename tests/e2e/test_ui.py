@@ -3,7 +3,8 @@
 Phone: at 375 px no list squeezes a column to a character or two, and no page scrolls sideways
 (a wide table scrolls inside its own wrapper). Keyboard: the skip link is the first Tab stop, the
 language menu switches only when asked, the live search answers typing and an input method's
-committed word without Enter. Print: the page prints without the portal around it.
+committed word without Enter, and Back to a search restores the whole page. Print: the page
+prints without the portal around it.
 """
 
 import re
@@ -186,6 +187,32 @@ def test_live_search_waits_for_the_input_methods_committed_word(login):
     expect(rows.first).to_contain_text(VENTURE_NAMES["otis"][0])
     expect(search).to_be_focused()
     assert len(searched) == 1, searched
+
+
+def test_back_to_a_search_htmx_no_longer_holds_restores_the_whole_page(login):
+    """htmx asks the server for a page missing from its history cache; the answer is the page."""
+    page = login("hq")
+    page.goto("/ventures/")
+    search = page.get_by_test_id("filter-form").locator("input[name=q]")
+    search.click()
+    page.keyboard.type("Otis")
+    page.wait_for_url(re.compile(r"q=Otis"))
+    page.keyboard.press("Control+A")
+    page.keyboard.type("Siemens")
+    page.wait_for_url(re.compile(r"q=Siemens"))
+    page.evaluate("() => sessionStorage.removeItem('htmx-history-cache')")
+
+    with page.expect_request(lambda r: r.headers.get("hx-history-restore-request") == "true"):
+        page.go_back()
+    expect(page).to_have_url(re.compile(r"q=Otis"))
+    expect(page.get_by_test_id("venture-table").locator("tbody tr")).to_have_count(1)
+    expect(page.locator("nav.portal-nav")).to_have_count(1)
+    expect(page.get_by_test_id("filter-form")).to_have_count(1)
+    # The restored page searches as before.
+    search.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("Prysmian")
+    expect(page.get_by_test_id("venture-table")).to_contain_text(VENTURE_NAMES["prysmian"][0])
 
 
 def test_print_shows_the_record_without_the_portal_around_it(login):
