@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
+from django.utils.cache import patch_vary_headers
 from django_filters.views import FilterView
 
 from core.forms import add_bootstrap_classes
@@ -60,13 +61,27 @@ class ServiceFormMixin:
 class ScopedFilterView(LoginRequiredMixin, FilterView):
     """A paginated list whose filter form knows the user (to scope its dropdowns).
 
-    An htmx request from the filter form gets only the results (``partial_template_name``).
+    An htmx request from the filter form gets only the results (``partial_template_name``); htmx
+    restoring a page it has no copy of (Back after the page left its history cache) asks with
+    ``HX-History-Restore-Request`` and needs the whole page. The same URL thus answers two ways,
+    so every response says it varies on those headers, or a cache (the browser's own, on Back)
+    could hand the results alone to a plain page load.
     """
 
     partial_template_name: str | None = None
+    vary_on_headers = ("HX-Request", "HX-History-Restore-Request")
+
+    def dispatch(self, request, *args, **kwargs):
+        response = super().dispatch(request, *args, **kwargs)
+        patch_vary_headers(response, self.vary_on_headers)
+        return response
+
+    def wants_partial(self) -> bool:
+        htmx = getattr(self.request, "htmx", None)
+        return bool(self.partial_template_name and htmx and not htmx.history_restore_request)
 
     def get_template_names(self):
-        if self.partial_template_name and getattr(self.request, "htmx", False):
+        if self.wants_partial():
             return [self.partial_template_name]
         return super().get_template_names()
 

@@ -44,7 +44,7 @@ def main():
         page.goto(args.base + "/accounts/login/")
         page.fill("input[name=username]", args.user)
         page.fill("input[name=password]", args.password)
-        page.click("button[type=submit]")
+        page.click("main form button[type=submit]")
         for path in args.paths:
             page.goto(args.base + path)
             page.wait_for_load_state("networkidle")

@@ -113,7 +113,7 @@ def log_in(page, username, password=DEMO_PASSWORD):
     page.goto("/accounts/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
-    page.click("form button[type=submit]")
+    page.click("main form button[type=submit]")
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
     return page
 
