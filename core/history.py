@@ -6,6 +6,7 @@ from itertools import chain
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 ACTION_LABELS = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
@@ -122,7 +123,8 @@ def history_entries(*querysets, limit: int = 30) -> list[HistoryEntry]:
             )
         else:
             label = str(record.instance)
-        subject = f"{model._meta.verbose_name}: {label}"
+        # Translators: a history entry's subject, such as "joint venture: Otis Elevator (Tianjin)".
+        subject = gettext("%(model)s: %(label)s") % {"model": model._meta.verbose_name, "label": label}
         entries.append(
             HistoryEntry(
                 when=record.history_date,

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department, User
+from core.filters import OrderingFilter
 from core.roles import sees_all_ventures
 from ventures.models import JointVenture
 
@@ -53,7 +54,7 @@ class DemandFilter(django_filters.FilterSet):
         empty_label=_("Any"),
         method="filter_due",
     )
-    ordering = django_filters.OrderingFilter(
+    ordering = OrderingFilter(
         label=_("Sort by"),
         empty_label=_("Newest first"),
         fields=(
@@ -64,9 +65,9 @@ class DemandFilter(django_filters.FilterSet):
             ("title", "title"),
         ),
         field_labels={
-            "submitted": _("Submitted on"),
-            "due": _("Deadline"),
-            "priority": _("Priority"),
+            "submitted_at": _("Submitted on"),
+            "due_at": _("Deadline"),
+            "priority_rank": _("Priority"),
             "status": _("Status"),
             "title": _("Title"),
         },

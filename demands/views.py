@@ -8,7 +8,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.utils import timezone
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, DetailView, FormView, TemplateView, UpdateView, View
 
@@ -160,7 +160,7 @@ def _not_now(request, demand):
     """An action page opened from a stale link: say why, and show the demand as it is now."""
     messages.info(
         request,
-        _t("This demand is %(status)s: it cannot be moved that way now.")
+        gettext("This demand is %(status)s: it cannot be moved that way now.")
         % {"status": demand.get_status_display()},
     )
     return HttpResponseRedirect(demand.get_absolute_url())
@@ -195,7 +195,7 @@ class DemandTransitionView(_ServiceForm):
 
     @property
     def success_message(self):
-        return _t("Done: %(action)s.") % {"action": self.action.label}
+        return gettext("Done: %(action)s.") % {"action": self.action.label}
 
     def perform(self, form):
         services.demand_transition(
@@ -312,16 +312,16 @@ class DemandReportExportView(DemandReportView):
         report = self.report()
         headers = [
             str(selectors.GROUPINGS[report["by"]]),
-            _t("Number of demands"),
-            _t("Open"),
-            _t("Acknowledge, median (working days)"),
-            _t("Acknowledge, 90th percentile (working days)"),
-            _t("Resolve, median (working days)"),
-            _t("Resolve, 90th percentile (working days)"),
-            _t("Resolved"),
-            _t("Resolved within SLA (%)"),
-            _t("Satisfaction (1-5)"),
-            _t("Ratings"),
+            gettext("Number of demands"),
+            gettext("Open"),
+            gettext("Acknowledge, median (working days)"),
+            gettext("Acknowledge, 90th percentile (working days)"),
+            gettext("Resolve, median (working days)"),
+            gettext("Resolve, 90th percentile (working days)"),
+            gettext("Resolved"),
+            gettext("Resolved within SLA (%)"),
+            gettext("Satisfaction (1-5)"),
+            gettext("Ratings"),
         ]
         rows = [*report["rows"], *([report["total"]] if report["total"] else [])]
         data = [
@@ -350,7 +350,7 @@ class DemandReportExportView(DemandReportView):
         else:
             import tablib
 
-            dataset = tablib.Dataset(*data, headers=headers, title=_t("Demands")[:31])
+            dataset = tablib.Dataset(*data, headers=headers, title=gettext("Demands")[:31])
             response = HttpResponse(
                 dataset.export("xlsx"),
                 content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -6,6 +6,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import FormView, ListView
 
@@ -46,7 +47,13 @@ class NotificationReadAllView(LoginRequiredMixin, View):
 
     def post(self, request):
         count = services.notification_mark_all_read(user=request.user)
-        messages.success(request, _("%(count)d notifications marked as read.") % {"count": count})
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d notification marked as read.", "%(count)d notifications marked as read.", count
+            )
+            % {"count": count},
+        )
         return redirect("notifications:notification_list")
 
 

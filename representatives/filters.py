@@ -89,13 +89,16 @@ class MeetingFilter(_ScopedJVFilter):
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=MeetingStatus.choices, empty_label=_("All")
     )
+    # The widget's class, not an instance: django-filter's BooleanWidget translates its choices
+    # ("Unknown", "Yes", "No") when it is built, so an instance made here would keep the
+    # language active at import; each form builds its own.
     awaiting = django_filters.BooleanFilter(
         label=_("Instructions outstanding"),
         method="filter_awaiting",
-        widget=django_filters.widgets.BooleanWidget(),
+        widget=django_filters.widgets.BooleanWidget,
     )
     mine = django_filters.BooleanFilter(
-        label=_("Meetings I attend"), method="filter_mine", widget=django_filters.widgets.BooleanWidget()
+        label=_("Meetings I attend"), method="filter_mine", widget=django_filters.widgets.BooleanWidget
     )
 
     class Meta:

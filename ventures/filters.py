@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from accounts.models import Department
+from core.filters import OrderingFilter
 
 from .choices import Industry, PartyKind, VentureStatus
 from .models import JointVenture, Party, Shareholding
@@ -25,7 +26,7 @@ class VentureFilter(django_filters.FilterSet):
     partner_country = django_filters.ChoiceFilter(
         label=_("Partner country"), method="filter_partner_country", choices=[], empty_label=_("All")
     )
-    ordering = django_filters.OrderingFilter(
+    ordering = OrderingFilter(
         label=_("Sort by"),
         empty_label=_("Name"),
         fields=(
@@ -37,9 +38,9 @@ class VentureFilter(django_filters.FilterSet):
         ),
         field_labels={
             "name": _("Name"),
-            "established": _("Established"),
-            "capital": _("Registered capital"),
-            "stake": _("Group stake"),
+            "established_on": _("Established"),
+            "registered_capital": _("Registered capital"),
+            "group_stake": _("Group stake"),
             "status": _("Status"),
         },
     )

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.models import VersionedModel
+from core.models import BilingualNameMixin, VersionedModel
 from core.roles import is_representative, sees_all_ventures
 from ventures.models import JointVenture, Party
 
@@ -45,7 +45,7 @@ class RepresentativeQuerySet(models.QuerySet):
         return self.none()
 
 
-class Representative(VersionedModel):
+class Representative(BilingualNameMixin, VersionedModel):
     """A person the group seconds into JVs as director, supervisor, manager or equity representative."""
 
     user = models.OneToOneField(
@@ -81,13 +81,6 @@ class Representative(VersionedModel):
         ordering = ["name"]
         verbose_name = _("representative")
         verbose_name_plural = _("representatives")
-
-    def __str__(self) -> str:
-        from django.utils import translation
-
-        if translation.get_language() == "en" and self.name_en:
-            return self.name_en
-        return self.name
 
     def get_absolute_url(self):
         from django.urls import reverse

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.views.generic import FormView
 
 from core.uploads import download_response
@@ -43,7 +43,7 @@ class ObjectActionView(LoginRequiredMixin, ServiceFormMixin, FormView):
             if not self.role_ok(request.user):
                 raise PermissionDenied
             messages.info(
-                request, _t("This cannot be done now: the record has moved on. Here it is as it stands.")
+                request, gettext("This cannot be done now: the record has moved on. Here it is as it stands.")
             )
             return HttpResponseRedirect(self.object.get_absolute_url())
         return super().dispatch(request, *args, **kwargs)

@@ -1,5 +1,6 @@
 """Every user-facing string has a Chinese translation, and the compiled catalogue matches it."""
 
+import ast
 import os
 import shutil
 import subprocess
@@ -14,6 +15,19 @@ from django.utils import translation
 PO = settings.BASE_DIR / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
 MO = PO.with_suffix(".mo")
 IGNORE = ["node_modules/*", "var/*", "tests/*", ".venv/*", "tools/*", "screenshots/*"]
+# The names under which makemessages (xgettext) finds translatable strings in Python.
+EXTRACTED_NAMES = {
+    "_",
+    "gettext",
+    "gettext_lazy",
+    "gettext_noop",
+    "ngettext",
+    "ngettext_lazy",
+    "pgettext",
+    "pgettext_lazy",
+    "npgettext",
+    "npgettext_lazy",
+}
 
 
 def _need_gettext():
@@ -67,3 +81,21 @@ def test_the_portal_speaks_chinese():
     with translation.override("zh-hans"):
         assert translation.gettext("Joint ventures") != "Joint ventures"
         assert translation.gettext("Log in") != "Log in"
+
+
+def test_translation_functions_keep_names_makemessages_extracts():
+    """``gettext as _t`` translates at run time, but makemessages never sees the strings, so
+    they never reach the catalogue and the page shows them in English."""
+    skipped = {".venv", "node_modules", "var", "tests", "migrations", "screenshots", ".git"}
+    aliased = []
+    for path in settings.BASE_DIR.rglob("*.py"):
+        if skipped & set(path.relative_to(settings.BASE_DIR).parts):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.ImportFrom) and node.module == "django.utils.translation":
+                aliased += [
+                    f"{path.relative_to(settings.BASE_DIR)}: {n.name} as {n.asname}"
+                    for n in node.names
+                    if n.asname and n.asname not in EXTRACTED_NAMES
+                ]
+    assert not aliased, aliased

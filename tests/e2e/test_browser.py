@@ -59,9 +59,10 @@ def test_hq_edits_a_venture_and_cannot_exceed_100_percent(login):
     page.get_by_test_id("filter-form").get_by_role("button", name="Filter").click()
     rows = page.get_by_test_id("venture-table").locator("tbody tr")
     expect(rows).to_have_count(1)
-    rows.get_by_role("link", name=otis_cn).click()
+    rows.get_by_role("link", name=otis_en).click()
 
-    expect(page.get_by_test_id("venture-name")).to_have_text(otis_cn)
+    # In English, the English name.
+    expect(page.get_by_test_id("venture-name")).to_have_text(otis_en)
     shareholders = page.get_by_test_id("shareholdings")
     expect(shareholders.locator("tbody tr")).to_have_count(2)
     expect(shareholders).to_contain_text(PARTY_NAMES["otis"][1])
@@ -118,9 +119,9 @@ def test_leader_sees_the_portfolio_but_cannot_edit(login):
     nav_click(page, "Joint ventures")
     expect(page.get_by_role("link", name="New joint venture")).to_have_count(0)
     expect(page.get_by_test_id("venture-table").locator("tbody tr")).to_have_count(len(VENTURE_NAMES))
-    siemens_cn = VENTURE_NAMES["siemens"][0]
-    page.get_by_test_id("venture-table").get_by_role("link", name=siemens_cn).click()
-    expect(page.get_by_test_id("venture-name")).to_have_text(siemens_cn)
+    siemens_en = VENTURE_NAMES["siemens"][1]
+    page.get_by_test_id("venture-table").get_by_role("link", name=siemens_en).click()
+    expect(page.get_by_test_id("venture-name")).to_have_text(siemens_en)
     expect(page.get_by_test_id("shareholdings")).to_be_visible()
     expect(page.get_by_role("link", name="Edit")).to_have_count(0)
     expect(page.get_by_role("link", name="Add shareholder")).to_have_count(0)
@@ -142,7 +143,7 @@ def test_rep_sees_only_their_two_ventures(login):
     rows = page.get_by_test_id("venture-table").locator("tbody tr")
     expect(rows).to_have_count(2)
     shown = sorted(rows.locator("td:first-child a").all_inner_texts())
-    assert shown == sorted(VENTURE_NAMES[key][0] for key in REP_VENTURES)
+    assert shown == mine_en
     assert_no_names(page, others, "JV list")
 
     nav_click(page, "Shareholders")
@@ -186,7 +187,7 @@ def test_rep2_never_sees_the_venture_they_left(login):
     assert_no_names(page, [left], "representative list")
     own = page.get_by_test_id("representative-table").get_by_role("link", name=re.compile("张伟|Zhang Wei"))
     own.click()
-    expect(page.get_by_role("heading", name="张伟")).to_be_visible()
+    expect(page.get_by_role("heading", name="Zhang Wei")).to_be_visible()
     expect(page.get_by_test_id("appointments").locator("tbody tr")).to_have_count(1)
     assert_no_names(page, [left], "own representative page")
 
@@ -267,7 +268,7 @@ def test_hq_appoints_a_representative_who_sees_it_in_the_bell(new_context):
     item = rep_page.get_by_test_id("notification-list").get_by_role("button").first
     expect(item).to_contain_text(VENTURE_NAMES["daqiao"][1])
     item.click()
-    expect(rep_page.get_by_test_id("venture-name")).to_have_text(VENTURE_NAMES["daqiao"][0])
+    expect(rep_page.get_by_test_id("venture-name")).to_have_text(VENTURE_NAMES["daqiao"][1])
     if before:
         expect(rep_page.get_by_test_id("unread-count")).to_have_text(str(before))
     else:

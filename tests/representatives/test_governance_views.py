@@ -1,6 +1,7 @@
 """The governance loop, reports and evaluations as people use them: through the pages and their forms."""
 
 import datetime
+from urllib.parse import quote
 
 import pytest
 from django.contrib.messages import get_messages
@@ -693,7 +694,13 @@ def test_hq_sees_each_reps_overdue_reports_and_last_published_grade(portfolio, h
     assert (other_row.reports_overdue, other_row.last_evaluation_year) == (0, None)
     content = response.content.decode()
     assert "2023 · Excellent" in content
-    assert "?scope=overdue&amp;representative=rep" in content
+    # The link searches by the name the reader sees (in English, the English one).
+    name = portfolio["rep_profile"].name_en
+    assert f"?scope=overdue&amp;representative={quote(name)}" in content
+    overdue = client_as(hq).get(
+        reverse("representatives:report_list"), {"scope": "overdue", "representative": name}
+    )
+    assert len(overdue.context["object_list"]) == 2
 
 
 # --- The home page -------------------------------------------------------------------------------

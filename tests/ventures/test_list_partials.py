@@ -33,16 +33,16 @@ def test_htmx_partial_is_scoped_like_the_page(client, portfolio):
 
 def test_sort_header_orders_by_group_stake_and_toggles(client, hq):
     group = f.PartyFactory(kind="group", country="CN")
-    small = f.JointVentureFactory(name="小股比合资")
-    large = f.JointVentureFactory(name="大股比合资")
+    small = f.JointVentureFactory(name="小股比合资", name_en="Small Stake JV")
+    large = f.JointVentureFactory(name="大股比合资", name_en="Large Stake JV")
     f.ShareholdingFactory(jv=small, party=group, percentage=10)
     f.ShareholdingFactory(jv=large, party=group, percentage=90)
     client.force_login(hq)
     ascending = client.get("/ventures/", {"ordering": "stake"}).content.decode()
-    assert ascending.index("小股比合资") < ascending.index("大股比合资")
+    assert ascending.index("Small Stake JV") < ascending.index("Large Stake JV")
     assert "ordering=-stake" in ascending  # the header now offers the reverse order
     descending = client.get("/ventures/", {"ordering": "-stake"}).content.decode()
-    assert descending.index("大股比合资") < descending.index("小股比合资")
+    assert descending.index("Large Stake JV") < descending.index("Small Stake JV")
 
 
 def test_nobody_without_a_role_sees_an_empty_list(client, portfolio):
