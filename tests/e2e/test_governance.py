@@ -36,7 +36,10 @@ def test_register_instruct_vote_and_flag_the_deviation(new_context):
     # The proposal is on a reserved matter of Otis: the portal says HQ must instruct, and why.
     rep.fill("input[name=title]", "Distribute 40% of 2026 profit")
     rep.select_option("select[name=matter]", value="profit_distribution")
-    rep.check("input[name=decision][value=representative]")
+    # Choosing the reserved matter sets "HQ must instruct" at once, and the form says why.
+    expect(rep.locator("input[name=decision][value=hq]")).to_be_checked()
+    expect(rep.locator("input[name=decision][value=representative]")).to_be_disabled()
+    expect(rep.get_by_test_id("reserved-note")).to_be_visible()
     rep.get_by_role("button", name="Save", exact=True).click()
     expect(rep.get_by_test_id("proposal-1")).to_contain_text("HQ must instruct")
     expect(rep.get_by_test_id("proposal-1")).to_contain_text("is a reserved matter of this joint venture")
