@@ -97,9 +97,10 @@ class VisibleText(HTMLParser):
             self._skip += 1
         if tag == "select" and attrs.get("name") == "language":
             self._in_language_select = True
-        if tag != "html" and attrs.get("lang") and self.html_lang:
-            if attrs["lang"].lower() != self.html_lang.lower() and self._foreign is None:
-                self._foreign = tag
+        declared = (attrs.get("lang") or "").lower()
+        page = (self.html_lang or "").lower()
+        if tag != "html" and declared and page and declared != page and self._foreign is None:
+            self._foreign = tag
         for name in READ_ATTRIBUTES & attrs.keys():
             self.parts.append(attrs[name] or "")
         if tag == "input" and attrs.get("type") in ("submit", "button") and attrs.get("value"):
