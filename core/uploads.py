@@ -127,3 +127,10 @@ def download_response(*, file, filename: str, content_type: str) -> FileResponse
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
+
+
+def attachment_response(attachment) -> FileResponse:
+    """Send a ``core.models.Attachment`` (a demand's, a meeting's, a report's file) as a download."""
+    return download_response(
+        file=attachment.file, filename=attachment.original_name, content_type=attachment.content_type
+    )

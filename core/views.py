@@ -1,10 +1,14 @@
-"""Mixins every portal view is built from, and the home page."""
+"""The pieces every portal view is built from: the scoped list, the service form and the one base
+view for an action on a record (``ObjectActionView``)."""
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext
+from django.views.generic import FormView
 from django_filters.views import FilterView
 
 from core.forms import add_bootstrap_classes
@@ -104,3 +108,72 @@ class UserFormKwargsMixin:
         kwargs = super().get_form_kwargs()
         kwargs["user"] = self.request.user
         return kwargs
+
+
+class ObjectActionView(LoginRequiredMixin, ServiceFormMixin, FormView):
+    """An action on one record: load it through the viewer's scope, check the action's rule, hand the
+    form to a service. Every app's edit, action and child-record pages are one of these.
+
+    - ``load(request, **kwargs)`` fetches the record through a selector (a 404 outside the viewer's
+      scope, whatever the action: ids reveal nothing). A child row is fetched through its parent.
+    - ``allowed(user, obj)`` is the rule for the action now; ``role_ok(user, obj)`` whether the viewer
+      could ever take it. Someone who never could gets 403; someone who could, arriving by a stale
+      link after the record moved on, is sent back to it with ``not_now_message``, GET or POST.
+    - ``form_object_kwargs()`` says what the form is built on (``obj`` for an action form, the
+      record as ``instance`` for a model form, a new child row for an "add" page).
+    - ``perform(form)`` calls the service, which checks the rule again (views 404 through selectors;
+      services refuse what their rule refuses, whoever calls them).
+    """
+
+    template_name = "includes/form_page.html"
+    heading = ""
+    submit_label = ""
+    object_context_name = "object"
+
+    def load(self, request, **kwargs):
+        raise NotImplementedError
+
+    def allowed(self, user, obj) -> bool:
+        raise NotImplementedError
+
+    def role_ok(self, user, obj) -> bool:
+        return False
+
+    def not_now_message(self, obj) -> str:
+        return gettext("This cannot be done now: the record has moved on. Here it is as it stands.")
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.object = self.load(request, **kwargs)
+        if not self.allowed(request.user, self.object):
+            if not self.role_ok(request.user, self.object):
+                raise PermissionDenied
+            messages.info(request, self.not_now_message(self.object))
+            return HttpResponseRedirect(self.object.get_absolute_url())
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs.update(self.form_object_kwargs())
+        return kwargs
+
+    def form_object_kwargs(self) -> dict:
+        """``obj`` for an action form; ``instance`` for a model form."""
+        from core.forms import ObjectVersionForm
+
+        if issubclass(self.get_form_class(), ObjectVersionForm):
+            return {"obj": self.object}
+        return {"instance": self.object}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context[self.object_context_name] = self.object
+        context["object"] = self.object
+        context["page_heading"] = self.heading
+        context["submit_label"] = self.submit_label
+        context["cancel_url"] = self.object.get_absolute_url()
+        return context
+
+    def get_success_url(self):
+        return self.object.get_absolute_url()

@@ -3,17 +3,17 @@
 import csv
 import datetime
 
-from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import CreateView, DetailView, FormView, TemplateView, UpdateView, View
+from django.views.generic import CreateView, DetailView, TemplateView, View
 
-from core.uploads import download_response
-from core.views import ScopedFilterView, ServiceFormMixin, UserFormKwargsMixin
+from core.forms import ObjectVersionForm
+from core.uploads import attachment_response
+from core.views import ObjectActionView, ScopedFilterView, ServiceFormMixin, UserFormKwargsMixin
 
 from . import permissions, selectors, services
 from .choices import Status
@@ -80,43 +80,33 @@ class DemandCreateView(LoginRequiredMixin, UserFormKwargsMixin, ServiceFormMixin
         )
 
 
-class DemandObjectMixin(LoginRequiredMixin):
-    """Load the demand through the viewer's scope first: outside it, a 404 whatever the action."""
+class _DemandAction(ObjectActionView):
+    """An action page on one demand, loaded through the viewer's scope (a 404 outside it)."""
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.demand = selectors.demand_get(user=request.user, pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
+    object_context_name = "demand"
 
-    def get_object(self, queryset=None):
+    def load(self, request, **kwargs):
+        self.demand = selectors.demand_get(user=request.user, pk=kwargs["pk"])
         return self.demand
 
-    def get_success_url(self):
-        return self.demand.get_absolute_url()
+    def not_now_message(self, obj) -> str:
+        return gettext("This demand is %(status)s: it cannot be moved that way now.") % {
+            "status": obj.get_status_display()
+        }
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["demand"] = self.demand
-        return context
+    def form_object_kwargs(self):
+        if issubclass(self.get_form_class(), ObjectVersionForm):
+            return {"demand": self.object}
+        return {"instance": self.object}
 
 
-class DemandUpdateView(DemandObjectMixin, UserFormKwargsMixin, ServiceFormMixin, UpdateView):
-    model = Demand
+class DemandUpdateView(UserFormKwargsMixin, _DemandAction):
     form_class = DemandEditForm
     template_name = "demands/demand_edit.html"
     success_message = _("The demand was saved.")
 
-    def get(self, request, *args, **kwargs):
-        self._require(permissions.can_edit)
-        return super().get(request, *args, **kwargs)
-
-    def post(self, request, *args, **kwargs):
-        self._require(permissions.can_edit)
-        return super().post(request, *args, **kwargs)
-
-    def _require(self, rule):
-        if not rule(self.request.user, self.demand):
-            raise PermissionDenied
+    def allowed(self, user, obj):
+        return permissions.can_edit(user, obj)
 
     def perform(self, form):
         return services.demand_update(
@@ -127,18 +117,13 @@ class DemandUpdateView(DemandObjectMixin, UserFormKwargsMixin, ServiceFormMixin,
         )
 
 
-class DemandRouteView(DemandUpdateView):
+class DemandRouteView(UserFormKwargsMixin, _DemandAction):
     form_class = DemandRouteForm
     template_name = "demands/demand_route.html"
     success_message = _("The assignment was saved.")
 
-    def get(self, request, *args, **kwargs):
-        self._require(permissions.can_route)
-        return UpdateView.get(self, request, *args, **kwargs)
-
-    def post(self, request, *args, **kwargs):
-        self._require(permissions.can_route)
-        return UpdateView.post(self, request, *args, **kwargs)
+    def allowed(self, user, obj):
+        return permissions.can_route(user, obj)
 
     def perform(self, form):
         return services.demand_route(
@@ -151,42 +136,27 @@ class DemandRouteView(DemandUpdateView):
         )
 
 
-class _ServiceForm(DemandObjectMixin, ServiceFormMixin, FormView):
-    """A form that calls a service on the demand (``perform``): errors land on the fields, a stale
-    version is refused with the person's input kept (the form's ``adopt_version``)."""
-
-
-def _not_now(request, demand):
-    """An action page opened from a stale link: say why, and show the demand as it is now."""
-    messages.info(
-        request,
-        gettext("This demand is %(status)s: it cannot be moved that way now.")
-        % {"status": demand.get_status_display()},
-    )
-    return HttpResponseRedirect(demand.get_absolute_url())
-
-
-class DemandTransitionView(_ServiceForm):
-    """GET: the action's page (its note, what it will do); POST: the workflow service."""
+class DemandTransitionView(_DemandAction):
+    """The action's page (its note, what it will do); POST: the workflow service. A stale link (the
+    demand has moved on) leads back to the demand with the reason."""
 
     form_class = TransitionForm
     template_name = "demands/demand_transition.html"
 
-    def dispatch(self, request, *args, **kwargs):
+    def load(self, request, **kwargs):
         self.action = ACTIONS.get(kwargs["action"])
         if self.action is None:
             raise Http404
-        return super().dispatch(request, *args, **kwargs)
+        return super().load(request, **kwargs)
 
-    def get(self, request, *args, **kwargs):
-        if not self.action.allowed(request.user, self.demand):
-            raise PermissionDenied
-        if self.demand.status not in self.action.sources:
-            return _not_now(request, self.demand)
-        return super().get(request, *args, **kwargs)
+    def allowed(self, user, obj):
+        return self.action.allowed(user, obj) and obj.status in self.action.sources
 
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "action": self.action, "demand": self.demand}
+    def role_ok(self, user, obj):
+        return self.action.allowed(user, obj)
+
+    def form_object_kwargs(self):
+        return {**super().form_object_kwargs(), "action": self.action}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -205,22 +175,19 @@ class DemandTransitionView(_ServiceForm):
             note=form.cleaned_data["note"],
             expected_version=form.cleaned_data["version"],
         )
+        return self.demand
 
 
-class DemandRateView(_ServiceForm):
+class DemandRateView(_DemandAction):
     form_class = RatingForm
     template_name = "demands/demand_rate.html"
     success_message = _("Thank you: the rating was recorded and the demand is closed.")
 
-    def get(self, request, *args, **kwargs):
-        if not permissions.is_jv_side(request.user, self.demand):
-            raise PermissionDenied
-        if self.demand.status != Status.RESOLVED:
-            return _not_now(request, self.demand)
-        return super().get(request, *args, **kwargs)
+    def allowed(self, user, obj):
+        return permissions.is_jv_side(user, obj) and obj.status == Status.RESOLVED
 
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "demand": self.demand}
+    def role_ok(self, user, obj):
+        return permissions.is_jv_side(user, obj)
 
     def perform(self, form):
         services.demand_rate(
@@ -230,17 +197,22 @@ class DemandRateView(_ServiceForm):
             comment=form.cleaned_data["comment"],
             expected_version=form.cleaned_data["version"],
         )
+        return self.demand
 
 
-class DemandCommentView(_ServiceForm):
-    """POST from the detail page's comment box; on an error the page shows the box with it."""
+class DemandCommentView(_DemandAction):
+    """POST from the detail page's comment box; on an error the page shows the box with it. Who may
+    write what (an internal comment is HQ's) is the service's rule."""
 
     form_class = CommentForm
     success_message = _("The comment was added.")
     http_method_names = ["post"]
 
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user}
+    def allowed(self, user, obj):
+        return True
+
+    def form_object_kwargs(self):
+        return {"user": self.request.user}
 
     def get_success_url(self):
         return self.demand.get_absolute_url() + "#timeline"
@@ -258,15 +230,16 @@ class DemandCommentView(_ServiceForm):
             visibility=form.cleaned_data["visibility"],
             attachment=form.cleaned_data.get("attachment"),
         )
+        return self.demand
 
 
-class AttachmentDownloadView(DemandObjectMixin, View):
+class AttachmentDownloadView(LoginRequiredMixin, View):
+    """A file reached through its demand, within the viewer's scope and the entry's visibility."""
+
     def get(self, request, *args, **kwargs):
-        attachment = selectors.attachment_get(
-            user=request.user, demand=self.demand, pk=kwargs["attachment_pk"]
-        )
-        return download_response(
-            file=attachment.file, filename=attachment.original_name, content_type=attachment.content_type
+        demand = selectors.demand_get(user=request.user, pk=kwargs["pk"])
+        return attachment_response(
+            selectors.attachment_get(user=request.user, demand=demand, pk=kwargs["attachment_pk"])
         )
 
 

@@ -93,6 +93,11 @@ class Party(BilingualNameMixin, VersionedModel):
     def is_group_company(self) -> bool:
         return self.kind == PartyKind.GROUP
 
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("ventures:party_detail", args=[self.pk])
+
 
 class JointVenture(BilingualNameMixin, VersionedModel):
     """A joint venture between a company of the group and one or more foreign partners."""
@@ -239,6 +244,9 @@ class Shareholding(VersionedModel):
     def __str__(self) -> str:
         return f"{self.party} · {self.percentage}%"
 
+    def get_absolute_url(self):
+        return f"{self.jv.get_absolute_url()}#shareholders"
+
     def others_total(self) -> Decimal:
         """The percentage held by the JV's other shareholders, as stored."""
         others = Shareholding.objects.filter(jv_id=self.jv_id)
@@ -324,3 +332,6 @@ class AnnualIndicators(VersionedModel):
 
     def __str__(self) -> str:
         return f"{self.jv} {self.year}"
+
+    def get_absolute_url(self):
+        return f"{self.jv.get_absolute_url()}#indicators"

@@ -1,13 +1,20 @@
 """Pages of the JV registry: thin views over selectors and services."""
 
-from django.contrib import messages
+from django import forms
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import CreateView, DetailView, TemplateView, UpdateView
+from django.views.generic import CreateView, DetailView, TemplateView
 
-from core.views import RegistryEditorRequiredMixin, ScopedFilterView, ServiceFormMixin, UserFormKwargsMixin
+from core.roles import can_edit_registry
+from core.views import (
+    ObjectActionView,
+    RegistryEditorRequiredMixin,
+    ScopedFilterView,
+    ServiceFormMixin,
+    UserFormKwargsMixin,
+)
 
 from . import selectors, services
 from .filters import PartyFilter, VentureFilter
@@ -66,15 +73,17 @@ class VentureCreateView(RegistryEditorRequiredMixin, UserFormKwargsMixin, Servic
         return services.venture_create(actor=self.request.user, data=form.service_data())
 
 
-class VentureUpdateView(RegistryEditorRequiredMixin, UserFormKwargsMixin, ServiceFormMixin, UpdateView):
-    model = JointVenture
+class VentureUpdateView(UserFormKwargsMixin, ObjectActionView):
     form_class = JointVentureForm
-    context_object_name = "venture"
+    object_context_name = "venture"
     template_name = "ventures/jointventure_form.html"
     success_message = _("The joint venture was saved.")
 
-    def get_object(self, queryset=None):
-        return selectors.venture_get(user=self.request.user, pk=self.kwargs["pk"])
+    def load(self, request, **kwargs):
+        return selectors.venture_get(user=request.user, pk=kwargs["pk"])
+
+    def allowed(self, user, obj):
+        return can_edit_registry(user)
 
     def perform(self, form):
         return services.venture_update(
@@ -88,52 +97,52 @@ class VentureUpdateView(RegistryEditorRequiredMixin, UserFormKwargsMixin, Servic
 # --- A JV's shareholdings and indicators ---------------------------------------------------------
 
 
-class VentureChildMixin(RegistryEditorRequiredMixin, UserFormKwargsMixin):
-    """Views of a row that belongs to one JV: the JV comes first, the row through it."""
+class _VentureRowAction(UserFormKwargsMixin, ObjectActionView):
+    """A row that belongs to one JV: the JV first (a 404 outside the viewer's scope), the row
+    through it. Without a row id the page adds one to the JV."""
 
+    model: type
     related_name: str
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.venture = selectors.venture_get(user=request.user, pk=kwargs["venture_pk"])
-        return super().dispatch(request, *args, **kwargs)
+    def load(self, request, **kwargs):
+        self.venture = selectors.venture_get(user=request.user, pk=kwargs["venture_pk"])
+        if "pk" not in kwargs:
+            return self.venture
+        return get_object_or_404(getattr(self.venture, self.related_name).all(), pk=kwargs["pk"])
 
-    def get_object(self, queryset=None):
-        return get_object_or_404(getattr(self.venture, self.related_name).all(), pk=self.kwargs["pk"])
+    @property
+    def adding(self) -> bool:
+        return self.object is self.venture
 
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        if kwargs.get("instance") is None:
-            kwargs["instance"] = self.model(jv=self.venture)
-        return kwargs
+    def allowed(self, user, obj):
+        return can_edit_registry(user)
+
+    def form_object_kwargs(self):
+        return {"instance": self.model(jv=self.venture) if self.adding else self.object}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["venture"] = self.venture
+        context["object"] = None if self.adding else self.object
         return context
 
     def get_success_url(self):
         return reverse("ventures:venture_detail", args=[self.venture.pk])
 
 
-class ChildDeleteMixin(VentureChildMixin):
+class _VentureRowDelete(_VentureRowAction):
     """A confirmation page on GET; the delete service on POST."""
 
-    delete_service = None
-    success_message = None
+    form_class = forms.Form
 
-    def get(self, request, *args, **kwargs):
-        self.object = self.get_object()
-        return self.render_to_response(self.get_context_data(object=self.object))
+    def form_object_kwargs(self):
+        return {}
 
-    def post(self, request, *args, **kwargs):
-        self.object = self.get_object()
-        type(self).delete_service(self.object, request.user)
-        messages.success(request, self.success_message)
-        return redirect(self.get_success_url())
+    def get_form_kwargs(self):
+        return {key: value for key, value in super().get_form_kwargs().items() if key != "user"}
 
 
-class ShareholdingCreateView(VentureChildMixin, ServiceFormMixin, CreateView):
+class ShareholdingCreateView(_VentureRowAction):
     model = Shareholding
     related_name = "shareholdings"
     form_class = ShareholdingForm
@@ -146,11 +155,7 @@ class ShareholdingCreateView(VentureChildMixin, ServiceFormMixin, CreateView):
         )
 
 
-class ShareholdingUpdateView(VentureChildMixin, ServiceFormMixin, UpdateView):
-    model = Shareholding
-    related_name = "shareholdings"
-    form_class = ShareholdingForm
-    template_name = "ventures/shareholding_form.html"
+class ShareholdingUpdateView(ShareholdingCreateView):
     success_message = _("The shareholding was saved.")
 
     def perform(self, form):
@@ -162,18 +167,17 @@ class ShareholdingUpdateView(VentureChildMixin, ServiceFormMixin, UpdateView):
         )
 
 
-class ShareholdingDeleteView(ChildDeleteMixin, DetailView):
+class ShareholdingDeleteView(_VentureRowDelete):
     model = Shareholding
     related_name = "shareholdings"
     template_name = "ventures/shareholding_confirm_delete.html"
     success_message = _("The shareholding was removed.")
 
-    @staticmethod
-    def delete_service(obj, actor):
-        services.shareholding_delete(shareholding=obj, actor=actor)
+    def perform(self, form):
+        services.shareholding_delete(shareholding=self.object, actor=self.request.user)
 
 
-class IndicatorsCreateView(VentureChildMixin, ServiceFormMixin, CreateView):
+class IndicatorsCreateView(_VentureRowAction):
     model = AnnualIndicators
     related_name = "indicators"
     form_class = AnnualIndicatorsForm
@@ -186,11 +190,7 @@ class IndicatorsCreateView(VentureChildMixin, ServiceFormMixin, CreateView):
         )
 
 
-class IndicatorsUpdateView(VentureChildMixin, ServiceFormMixin, UpdateView):
-    model = AnnualIndicators
-    related_name = "indicators"
-    form_class = AnnualIndicatorsForm
-    template_name = "ventures/annualindicators_form.html"
+class IndicatorsUpdateView(IndicatorsCreateView):
     success_message = _("The indicators were saved.")
 
     def perform(self, form):
@@ -202,15 +202,14 @@ class IndicatorsUpdateView(VentureChildMixin, ServiceFormMixin, UpdateView):
         )
 
 
-class IndicatorsDeleteView(ChildDeleteMixin, DetailView):
+class IndicatorsDeleteView(_VentureRowDelete):
     model = AnnualIndicators
     related_name = "indicators"
     template_name = "ventures/annualindicators_confirm_delete.html"
     success_message = _("The indicators were removed.")
 
-    @staticmethod
-    def delete_service(obj, actor):
-        services.indicators_delete(indicators=obj, actor=actor)
+    def perform(self, form):
+        services.indicators_delete(indicators=self.object, actor=self.request.user)
 
 
 # --- Parties ----------------------------------------------------------------------------------
@@ -253,15 +252,17 @@ class PartyCreateView(RegistryEditorRequiredMixin, ServiceFormMixin, CreateView)
         return reverse("ventures:party_detail", args=[self.object.pk])
 
 
-class PartyUpdateView(RegistryEditorRequiredMixin, ServiceFormMixin, UpdateView):
-    model = Party
+class PartyUpdateView(ObjectActionView):
     form_class = PartyForm
-    context_object_name = "party"
+    object_context_name = "party"
     template_name = "ventures/party_form.html"
     success_message = _("The shareholder was saved.")
 
-    def get_object(self, queryset=None):
-        return selectors.party_get(user=self.request.user, pk=self.kwargs["pk"])
+    def load(self, request, **kwargs):
+        return selectors.party_get(user=request.user, pk=kwargs["pk"])
+
+    def allowed(self, user, obj):
+        return can_edit_registry(user)
 
     def perform(self, form):
         return services.party_update(
@@ -270,6 +271,3 @@ class PartyUpdateView(RegistryEditorRequiredMixin, ServiceFormMixin, UpdateView)
             data=form.service_data(),
             expected_version=form.expected_version,
         )
-
-    def get_success_url(self):
-        return reverse("ventures:party_detail", args=[self.object.pk])

@@ -140,6 +140,9 @@ class Appointment(VersionedModel):
     def __str__(self) -> str:
         return f"{self.representative} · {self.get_role_display()} · {self.jv}"
 
+    def get_absolute_url(self):
+        return self.representative.get_absolute_url()
+
     @property
     def is_active(self) -> bool:
         today = _today()

@@ -5,14 +5,13 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, DetailView
 
-from core.views import ScopedFilterView, ServiceFormMixin, UserFormKwargsMixin
+from core.views import ObjectActionView, ScopedFilterView, ServiceFormMixin, UserFormKwargsMixin
 
 from .. import permissions, selectors, services
 from ..choices import EvaluationStatus
 from ..filters import EvaluationFilter
 from ..forms import EvaluationForm, PublishForm
 from ..models import Evaluation
-from .base import ObjectActionView
 
 
 class EvaluationListView(ScopedFilterView):
@@ -80,7 +79,7 @@ class _EvaluationAction(ObjectActionView):
     def allowed(self, user, obj):
         return permissions.can_evaluate(user) and obj.status == EvaluationStatus.DRAFT
 
-    def role_ok(self, user):
+    def role_ok(self, user, obj) -> bool:
         return permissions.can_evaluate(user)
 
 

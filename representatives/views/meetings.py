@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, DetailView, ListView, View
 
 from core.roles import can_edit_registry, is_leadership
-from core.views import ScopedFilterView, ServiceFormMixin, UserFormKwargsMixin
+from core.uploads import attachment_response
+from core.views import ObjectActionView, ScopedFilterView, ServiceFormMixin, UserFormKwargsMixin
 
 from .. import permissions, selectors, services
 from ..filters import MeetingFilter
@@ -23,7 +24,6 @@ from ..forms import (
     VoteForm,
 )
 from ..models import Meeting, Proposal
-from .base import ObjectActionView, file_response
 
 
 class MeetingListView(ScopedFilterView):
@@ -92,7 +92,7 @@ class _MeetingAction(ObjectActionView):
         self.meeting = selectors.meeting_get(user=request.user, pk=kwargs["pk"])
         return self.meeting
 
-    def role_ok(self, user) -> bool:
+    def role_ok(self, user, obj) -> bool:
         # HQ, or the representative who attends: a colleague in the same JV never acts on it.
         return can_edit_registry(user) or permissions.is_attending(user, self.meeting)
 
@@ -185,7 +185,7 @@ class MeetingFileUploadView(_MeetingAction):
 class MeetingFileDownloadView(LoginRequiredMixin, View):
     def get(self, request, *args, **kwargs):
         meeting = selectors.meeting_get(user=request.user, pk=kwargs["pk"])
-        return file_response(selectors.meeting_file_get(meeting=meeting, pk=kwargs["file_pk"]))
+        return attachment_response(selectors.meeting_file_get(meeting=meeting, pk=kwargs["file_pk"]))
 
 
 # --- Proposals -----------------------------------------------------------------------------------
@@ -263,7 +263,7 @@ class InstructionView(_ProposalAction):
     def allowed(self, user, obj):
         return permissions.can_instruct(user, obj)
 
-    def role_ok(self, user):
+    def role_ok(self, user, obj) -> bool:
         return can_edit_registry(user)
 
     @property
@@ -293,7 +293,7 @@ class ApprovalView(_ProposalAction):
     def allowed(self, user, obj):
         return permissions.can_approve(user, obj)
 
-    def role_ok(self, user):
+    def role_ok(self, user, obj) -> bool:
         return user.is_superuser or is_leadership(user)
 
     @property

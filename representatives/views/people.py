@@ -2,12 +2,17 @@
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import CreateView, DetailView, UpdateView
+from django.views.generic import CreateView, DetailView
 
-from core.roles import sees_all_ventures
-from core.views import RegistryEditorRequiredMixin, ScopedFilterView, ServiceFormMixin, UserFormKwargsMixin
+from core.roles import can_edit_registry, sees_all_ventures
+from core.views import (
+    ObjectActionView,
+    RegistryEditorRequiredMixin,
+    ScopedFilterView,
+    ServiceFormMixin,
+    UserFormKwargsMixin,
+)
 
 from .. import selectors, services
 from ..choices import Grade
@@ -71,17 +76,17 @@ class RepresentativeCreateView(
         return services.representative_create(actor=self.request.user, data=form.service_data())
 
 
-class RepresentativeUpdateView(
-    RegistryEditorRequiredMixin, UserFormKwargsMixin, ServiceFormMixin, UpdateView
-):
-    model = Representative
+class RepresentativeUpdateView(UserFormKwargsMixin, ObjectActionView):
     form_class = RepresentativeForm
-    context_object_name = "representative"
+    object_context_name = "representative"
     template_name = "representatives/representative_form.html"
     success_message = _("The representative was saved.")
 
-    def get_object(self, queryset=None):
-        return selectors.representative_get(user=self.request.user, pk=self.kwargs["pk"])
+    def load(self, request, **kwargs):
+        return selectors.representative_get(user=request.user, pk=kwargs["pk"])
+
+    def allowed(self, user, obj):
+        return can_edit_registry(user)
 
     def perform(self, form):
         return services.representative_update(
@@ -92,36 +97,41 @@ class RepresentativeUpdateView(
         )
 
 
-class AppointmentMixin(RegistryEditorRequiredMixin, UserFormKwargsMixin, ServiceFormMixin):
-    """Appointments are reached through their representative."""
+class _AppointmentAction(UserFormKwargsMixin, ObjectActionView):
+    """Appointments are reached through their representative; without an id the page adds one."""
 
-    model = Appointment
     form_class = AppointmentForm
     template_name = "representatives/appointment_form.html"
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.representative = selectors.representative_get(
-                user=request.user, pk=kwargs["representative_pk"]
-            )
-        return super().dispatch(request, *args, **kwargs)
+    def load(self, request, **kwargs):
+        self.representative = selectors.representative_get(user=request.user, pk=kwargs["representative_pk"])
+        if "pk" not in kwargs:
+            return self.representative
+        return get_object_or_404(
+            Appointment.objects.visible_to(request.user).filter(representative=self.representative),
+            pk=kwargs["pk"],
+        )
+
+    def allowed(self, user, obj):
+        return can_edit_registry(user)
+
+    def form_object_kwargs(self):
+        adding = self.object is self.representative
+        return {"instance": Appointment(representative=self.representative) if adding else self.object}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["representative"] = self.representative
+        context["object"] = None if self.object is self.representative else self.object
+        context["cancel_url"] = self.representative.get_absolute_url()
         return context
 
     def get_success_url(self):
-        return reverse("representatives:representative_detail", args=[self.representative.pk])
+        return self.representative.get_absolute_url()
 
 
-class AppointmentCreateView(AppointmentMixin, CreateView):
+class AppointmentCreateView(_AppointmentAction):
     success_message = _("The appointment was added.")
-
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs["instance"] = Appointment(representative=self.representative)
-        return kwargs
 
     def perform(self, form):
         return services.appointment_create(
@@ -129,14 +139,8 @@ class AppointmentCreateView(AppointmentMixin, CreateView):
         )
 
 
-class AppointmentUpdateView(AppointmentMixin, UpdateView):
+class AppointmentUpdateView(_AppointmentAction):
     success_message = _("The appointment was saved.")
-
-    def get_object(self, queryset=None):
-        return get_object_or_404(
-            Appointment.objects.visible_to(self.request.user).filter(representative=self.representative),
-            pk=self.kwargs["pk"],
-        )
 
     def perform(self, form):
         return services.appointment_update(

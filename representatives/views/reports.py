@@ -6,13 +6,13 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, DetailView, View
 
 from core.roles import can_edit_registry
-from core.views import ScopedFilterView, ServiceFormMixin, UserFormKwargsMixin
+from core.uploads import attachment_response
+from core.views import ObjectActionView, ScopedFilterView, ServiceFormMixin, UserFormKwargsMixin
 
 from .. import permissions, selectors, services
 from ..filters import ReportFilter
 from ..forms import MajorReportForm, ReportEditForm, ReportFileForm, ReportReviewForm, ReportSubmitForm
 from ..models import Report
-from .base import ObjectActionView, file_response
 
 
 class ReportListView(ScopedFilterView):
@@ -82,7 +82,7 @@ class _OwnerAction(_ReportAction):
     def allowed(self, user, obj):
         return permissions.can_edit_report(user, obj)
 
-    def role_ok(self, user):
+    def role_ok(self, user, obj) -> bool:
         # Only the report's own representative could ever act on it.
         return self.object is not None and permissions.is_report_owner(user, self.object)
 
@@ -142,7 +142,7 @@ class ReportReviewView(_ReportAction):
     def allowed(self, user, obj):
         return permissions.can_review_report(user, obj)
 
-    def role_ok(self, user):
+    def role_ok(self, user, obj) -> bool:
         return can_edit_registry(user)
 
     @property
@@ -182,4 +182,4 @@ class ReportFileUploadView(_OwnerAction):
 class ReportFileDownloadView(LoginRequiredMixin, View):
     def get(self, request, *args, **kwargs):
         report = selectors.report_get(user=request.user, pk=kwargs["pk"])
-        return file_response(selectors.report_file_get(report=report, pk=kwargs["file_pk"]))
+        return attachment_response(selectors.report_file_get(report=report, pk=kwargs["file_pk"]))
