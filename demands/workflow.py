@@ -1,45 +1,43 @@
-"""The demand's state machine: which action moves which status to which, and who may take it.
-
-Services apply these (``services.demand_transition``); views list the ones a viewer may take.
+"""The demand's state machine (a ``core.workflow`` table): which action moves which status to which,
+and who may take it. Services apply these (``services.demand_transition``); views list the ones a
+viewer may take.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
+
+from core.workflow import Transition, Workflow
 
 from . import permissions
 from .choices import OPEN_STATUSES, Status
 
 
 @dataclass(frozen=True)
-class Action:
-    name: str
-    label: object
-    sources: tuple[str, ...]
-    target: str
-    allowed: Callable[[object, object], bool]
-    note_label: object
+class Action(Transition):
+    """A demand's move, with what its page asks for: a note, a button style, a warning."""
+
+    note_label: object = ""
     note_required: bool = False
     style: str = "outline-primary"
     confirm: object = ""
 
 
-def _handler(user, demand) -> bool:
+def _handler(user, demand, now=None) -> bool:
     return permissions.is_handler(user, demand)
 
 
-def _raiser(user, demand) -> bool:
+def _raiser(user, demand, now=None) -> bool:
     return demand.raised_by_id == user.pk
 
 
-def _handler_or_jv(user, demand) -> bool:
+def _handler_or_jv(user, demand, now=None) -> bool:
     return permissions.is_handler(user, demand) or permissions.is_jv_side(user, demand)
 
 
-ACTIONS: dict[str, Action] = {
-    action.name: action
-    for action in [
+WORKFLOW = Workflow(
+    "status",
+    [
         Action(
             "accept",
             _("Accept"),
@@ -121,10 +119,11 @@ ACTIONS: dict[str, Action] = {
             style="outline-warning",
             confirm=_("The resolve clock starts again from today."),
         ),
-    ]
-}
+    ],
+)
+ACTIONS: dict[str, Action] = WORKFLOW.transitions
 
 
 def actions_for(user, demand) -> list[Action]:
     """The actions ``user`` may take on ``demand`` in its current status."""
-    return [a for a in ACTIONS.values() if demand.status in a.sources and a.allowed(user, demand)]
+    return WORKFLOW.available(user, demand)

@@ -67,24 +67,15 @@ def can_edit_proposal(user, proposal, now=None) -> bool:
     )
 
 
-def can_instruct(user, proposal, now=None) -> bool:
+def hq_before_the_meeting(user, proposal, now=None) -> bool:
     """HQ staff draft and issue instructions while the meeting is ahead (a vote cast before an
-    instruction existed is compared with none)."""
-    return (
-        can_edit_registry(user)
-        and _ahead(proposal.meeting, now)
-        and proposal.instruction_state in (InstructionState.PENDING, InstructionState.DRAFTED)
-    )
+    instruction existed is compared with none). The states are ``workflow.INSTRUCTION``'s."""
+    return can_edit_registry(user) and _ahead(proposal.meeting, now)
 
 
-def can_approve(user, proposal, now=None) -> bool:
+def leadership_before_the_meeting(user, proposal, now=None) -> bool:
     """Leadership approves (or returns) the instruction on a major matter while the meeting is ahead."""
-    return (
-        _active(user)
-        and (user.is_superuser or is_leadership(user))
-        and proposal.instruction_state == InstructionState.AWAITING_APPROVAL
-        and _ahead(proposal.meeting, now)
-    )
+    return _active(user) and (user.is_superuser or is_leadership(user)) and _ahead(proposal.meeting, now)
 
 
 def can_record_vote(user, proposal, now=None) -> bool:
@@ -109,18 +100,13 @@ def instruction_open(proposal) -> bool:
     return proposal.instruction_state in OPEN_INSTRUCTION_STATES
 
 
-def is_report_owner(user, report) -> bool:
+def is_report_owner(user, report, now=None) -> bool:
     return _active(user) and report.appointment.representative.user_id == user.pk
 
 
-def can_edit_report(user, report) -> bool:
-    return report.is_owed and is_report_owner(user, report)
-
-
-def can_review_report(user, report) -> bool:
-    from .choices import ReportStatus
-
-    return report.status == ReportStatus.SUBMITTED and can_edit_registry(user)
+def reviews_reports(user, report=None, now=None) -> bool:
+    """HQ staff review the reports representatives submit."""
+    return can_edit_registry(user)
 
 
 def can_file_major_report(user) -> bool:
@@ -130,3 +116,7 @@ def can_file_major_report(user) -> bool:
 def can_evaluate(user) -> bool:
     """HQ staff write and publish evaluations."""
     return can_edit_registry(user)
+
+
+def evaluates(user, evaluation=None, now=None) -> bool:
+    return can_evaluate(user)

@@ -12,7 +12,7 @@ from core.history import history_entries
 from core.roles import can_edit_registry, sees_all_ventures
 from ventures.models import JointVenture
 
-from . import permissions
+from . import permissions, workflow
 from .choices import (
     OPEN_INSTRUCTION_STATES,
     Decision,
@@ -133,8 +133,8 @@ def meeting_detail_context(*, meeting: Meeting, user, now=None) -> dict:
             ProposalRow(
                 proposal=proposal,
                 can_edit=permissions.can_edit_proposal(user, proposal),
-                can_instruct=permissions.can_instruct(user, proposal),
-                can_approve=permissions.can_approve(user, proposal),
+                can_instruct=workflow.can_instruct(user, proposal),
+                can_approve=workflow.can_approve(user, proposal),
                 can_vote=permissions.can_record_vote(user, proposal, now=now),
                 # The representative reads an instruction once issued; HQ follows the draft.
                 shows_instruction=proposal.instruction_issued or (hq and bool(proposal.instruction_vote)),
@@ -219,8 +219,8 @@ def report_detail_context(*, report: Report, user) -> dict:
         "files": list(report.attachments.select_related("uploaded_by")),
         "figures": [(label, figures[key]) for key, label in FIGURE_LABELS if key in figures],
         "figures_at": figures.get("computed_at"),
-        "can_edit": permissions.can_edit_report(user, report),
-        "can_review": permissions.can_review_report(user, report),
+        "can_edit": workflow.can_edit_report(user, report),
+        "can_review": workflow.can_review_report(user, report),
         "history": history_entries(Report.history.filter(id=report.pk)),
     }
 

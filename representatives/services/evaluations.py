@@ -9,8 +9,9 @@ from notifications import kinds
 from notifications.services import notify
 
 from .. import notices, permissions
-from ..choices import EvaluationStatus, Grade
+from ..choices import Grade
 from ..models import Evaluation
+from ..workflow import EVALUATION
 
 EVALUATION_FIELDS = (
     "representative",
@@ -52,8 +53,7 @@ def evaluation_update(
     """Change a draft; a published evaluation is final."""
     with transaction.atomic():
         locked = _lock(evaluation, expected_version)
-        if not permissions.can_evaluate(actor) or locked.status != EvaluationStatus.DRAFT:
-            raise PermissionDenied
+        EVALUATION.require("edit", actor, locked)
         unknown = set(data) - set(EVALUATION_FIELDS)
         if unknown:
             raise ValueError(f"evaluation_update cannot change {sorted(unknown)}")
@@ -71,11 +71,10 @@ def evaluation_publish(*, evaluation: Evaluation, actor, expected_version: int |
     at = at or timezone.now()
     with transaction.atomic():
         locked = _lock(evaluation, expected_version)
-        if not permissions.can_evaluate(actor) or locked.status != EvaluationStatus.DRAFT:
-            raise PermissionDenied
-        locked.status = EvaluationStatus.PUBLISHED
+        EVALUATION.require("publish", actor, locked)
+        moved = EVALUATION.move("publish", locked)
         locked.published_at = at
-        save_versioned(locked, actor=actor, fields=["status", "published_at"])
+        save_versioned(locked, actor=actor, fields=[*moved, "published_at"])
         user = locked.representative.user
         if user is not None and user.is_active:
             notify(

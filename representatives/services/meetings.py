@@ -27,6 +27,7 @@ from ventures.models import JointVenture
 from .. import notices, permissions
 from ..choices import OPEN_INSTRUCTION_STATES, Decision, InstructionState, MeetingStatus, Vote, VoteCast
 from ..models import Appointment, Meeting, MeetingAttachment, Proposal
+from ..workflow import INSTRUCTION
 
 MEETING_FIELDS = (
     "jv",
@@ -355,8 +356,7 @@ def instruction_draft(
     with transaction.atomic():
         ensure_visible(proposal.meeting, actor)
         locked = lock_proposal(proposal, expected_version)
-        if not permissions.can_instruct(actor, locked, now=at):
-            raise PermissionDenied
+        INSTRUCTION.require("draft", actor, locked, now=at)
         vote = data.get("instruction_vote", "")
         if vote not in Vote.values:
             raise ValidationError({"instruction_vote": _("Choose how the representative should vote.")})
@@ -372,20 +372,13 @@ def instruction_draft(
         locked.instruction_vote = vote
         locked.instruction_note = data.get("instruction_note", "").strip()
         locked.major = major
-        locked.instruction_state = InstructionState.DRAFTED
+        moved = INSTRUCTION.move("draft", locked)
         locked.drafted_by = actor
         locked.drafted_at = at
         saved = save_versioned(
             locked,
             actor=actor,
-            fields=[
-                "instruction_vote",
-                "instruction_note",
-                "major",
-                "instruction_state",
-                "drafted_by",
-                "drafted_at",
-            ],
+            fields=[*moved, "instruction_vote", "instruction_note", "major", "drafted_by", "drafted_at"],
         )
         return _send_on(saved, actor, at) if issue else saved
 
@@ -396,18 +389,15 @@ def instruction_issue(*, proposal: Proposal, actor, expected_version: int | None
     with transaction.atomic():
         ensure_visible(proposal.meeting, actor)
         locked = lock_proposal(proposal, expected_version)
-        if (
-            not permissions.can_instruct(actor, locked, now=at)
-            or locked.instruction_state != InstructionState.DRAFTED
-        ):
-            raise PermissionDenied
+        INSTRUCTION.require("issue", actor, locked, now=at)
         return _send_on(locked, actor, at)
 
 
 def _send_on(proposal: Proposal, actor, at) -> Proposal:
-    if not proposal.major:
+    """The "issue" move: to the representative, or to leadership first for a major matter."""
+    INSTRUCTION.move("issue", proposal)
+    if proposal.instruction_state == InstructionState.ISSUED:
         return _issue(proposal, actor, at)
-    proposal.instruction_state = InstructionState.AWAITING_APPROVAL
     saved = save_versioned(proposal, actor=actor, fields=["instruction_state"])
     tell(
         audience.leadership(),
@@ -422,7 +412,7 @@ def _send_on(proposal: Proposal, actor, at) -> Proposal:
 
 
 def _issue(proposal: Proposal, actor, at) -> Proposal:
-    proposal.instruction_state = InstructionState.ISSUED
+    """Record and announce an instruction the move has just issued."""
     proposal.issued_at = at
     saved = save_versioned(
         proposal, actor=actor, fields=["instruction_state", "issued_at", "approved_by", "approval_note"]
@@ -452,8 +442,8 @@ def instruction_approve(
     with transaction.atomic():
         ensure_visible(proposal.meeting, actor)
         locked = lock_proposal(proposal, expected_version)
-        if not permissions.can_approve(actor, locked, now=at):
-            raise PermissionDenied
+        INSTRUCTION.require("approve", actor, locked, now=at)
+        INSTRUCTION.move("approve", locked)
         locked.approved_by = actor
         locked.approval_note = note.strip()
         return _issue(locked, actor, at)
@@ -467,11 +457,10 @@ def instruction_return(
     with transaction.atomic():
         ensure_visible(proposal.meeting, actor)
         locked = lock_proposal(proposal, expected_version)
-        if not permissions.can_approve(actor, locked, now=at):
-            raise PermissionDenied
+        INSTRUCTION.require("return", actor, locked, now=at)
         if not note.strip():
             raise ValidationError({"note": _("Say what should change.")})
-        locked.instruction_state = InstructionState.DRAFTED
+        INSTRUCTION.move("return", locked)
         locked.approval_note = note.strip()
         saved = save_versioned(locked, actor=actor, fields=["instruction_state", "approval_note"])
         tell(

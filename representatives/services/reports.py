@@ -26,6 +26,7 @@ from notifications.sweeps import Recheck, run_sweep
 from .. import notices, permissions
 from ..choices import Decision, MajorClass, MeetingStatus, ReportEntryKind, ReportKind, ReportStatus, VoteCast
 from ..models import Appointment, Meeting, Proposal, Report, ReportAttachment, ReportEntry
+from ..workflow import REPORT
 
 REPORT_FIELDS = ("major_class", "title", "body", "due_date")
 DUE_SOON_DAYS = 7
@@ -280,8 +281,7 @@ def report_update(*, report: Report, actor, data: dict, expected_version: int | 
     with transaction.atomic():
         ensure_visible(report, actor)
         locked = _lock(report, expected_version)
-        if not permissions.can_edit_report(actor, locked):
-            raise PermissionDenied
+        REPORT.require("edit", actor, locked)
         allowed = (
             ("title", "body", "major_class", "due_date") if locked.kind == ReportKind.MAJOR else ("body",)
         )
@@ -305,8 +305,7 @@ def report_attach(*, report: Report, actor, upload, at=None) -> ReportAttachment
     with transaction.atomic():
         ensure_visible(report, actor)
         locked = _lock(report, None)
-        if not permissions.can_edit_report(actor, locked):
-            raise PermissionDenied
+        REPORT.require("edit", actor, locked)
         return ReportAttachment(report=locked).store(upload, actor=actor, at=at)
 
 
@@ -315,7 +314,8 @@ def report_refresh_figures(*, report: Report, actor, expected_version: int | Non
     with transaction.atomic():
         ensure_visible(report, actor)
         locked = _lock(report, expected_version)
-        if not permissions.can_edit_report(actor, locked) or locked.kind != ReportKind.ANNUAL:
+        REPORT.require("edit", actor, locked)
+        if locked.kind != ReportKind.ANNUAL:
             raise PermissionDenied
         locked.figures = duty_figures(appointment=locked.appointment, year=locked.year)
         return save_versioned(locked, actor=actor, fields=["figures"])
@@ -326,14 +326,12 @@ def report_submit(*, report: Report, actor, expected_version: int | None, at=Non
     with transaction.atomic():
         ensure_visible(report, actor)
         locked = _lock(report, expected_version)
-        if not permissions.can_edit_report(actor, locked):
-            raise PermissionDenied
+        REPORT.require("submit", actor, locked)
         if not locked.body.strip():
             raise ValidationError({"body": _("Write the report before submitting it.")})
-        locked.status = ReportStatus.SUBMITTED
+        fields = [*REPORT.move("submit", locked), "submitted_at", "first_submitted_at"]
         locked.submitted_at = at
         locked.first_submitted_at = locked.first_submitted_at or at
-        fields = ["status", "submitted_at", "first_submitted_at"]
         if locked.kind == ReportKind.ANNUAL:
             # The facts HQ reads are those of the moment the report was filed.
             locked.figures = duty_figures(appointment=locked.appointment, year=locked.year)
@@ -352,15 +350,13 @@ def report_submit(*, report: Report, actor, expected_version: int | None, at=Non
         return saved
 
 
-def _review(report, actor, expected_version, *, status, entry_kind, notice, text, at):
+def _review(report, actor, expected_version, *, move, entry_kind, notice, text, at):
     with transaction.atomic():
         ensure_visible(report, actor)
         locked = _lock(report, expected_version)
-        if not permissions.can_review_report(actor, locked):
-            raise PermissionDenied
-        locked.status = status
-        fields = ["status"]
-        if status == ReportStatus.ACKNOWLEDGED:
+        REPORT.require(move, actor, locked)
+        fields = list(REPORT.move(move, locked))
+        if locked.status == ReportStatus.ACKNOWLEDGED:
             locked.acknowledged_at = at
             locked.acknowledged_by = actor
             fields += ["acknowledged_at", "acknowledged_by"]
@@ -387,7 +383,7 @@ def report_return(*, report: Report, actor, expected_version: int | None, commen
         report,
         actor,
         expected_version,
-        status=ReportStatus.RETURNED,
+        move="return",
         entry_kind=ReportEntryKind.RETURNED,
         notice=notices.REPORT_RETURNED,
         text=comments.strip(),
@@ -402,7 +398,7 @@ def report_acknowledge(
         report,
         actor,
         expected_version,
-        status=ReportStatus.ACKNOWLEDGED,
+        move="acknowledge",
         entry_kind=ReportEntryKind.ACKNOWLEDGED,
         notice=notices.REPORT_ACKNOWLEDGED,
         text=comments.strip(),

@@ -7,8 +7,7 @@ from django.views.generic import CreateView, DetailView
 
 from core.views import ObjectActionView, ScopedFilterView, ServiceFormMixin, UserFormKwargsMixin
 
-from .. import permissions, selectors, services
-from ..choices import EvaluationStatus
+from .. import permissions, selectors, services, workflow
 from ..filters import EvaluationFilter
 from ..forms import EvaluationForm, PublishForm
 from ..models import Evaluation
@@ -41,9 +40,7 @@ class EvaluationDetailView(LoginRequiredMixin, DetailView):
         from core.history import history_entries
 
         context = super().get_context_data(**kwargs)
-        context["can_edit"] = (
-            permissions.can_evaluate(self.request.user) and self.object.status == EvaluationStatus.DRAFT
-        )
+        context["can_edit"] = workflow.can_edit_evaluation(self.request.user, self.object)
         if permissions.can_evaluate(self.request.user):
             context["history"] = history_entries(Evaluation.history.filter(id=self.object.pk))
         return context
@@ -77,7 +74,7 @@ class _EvaluationAction(ObjectActionView):
         return selectors.evaluation_get(user=request.user, pk=kwargs["pk"])
 
     def allowed(self, user, obj):
-        return permissions.can_evaluate(user) and obj.status == EvaluationStatus.DRAFT
+        return workflow.can_edit_evaluation(user, obj)
 
     def role_ok(self, user, obj) -> bool:
         return permissions.can_evaluate(user)

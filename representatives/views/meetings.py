@@ -11,7 +11,7 @@ from core.roles import can_edit_registry, is_leadership
 from core.uploads import attachment_response
 from core.views import ObjectActionView, ScopedFilterView, ServiceFormMixin, UserFormKwargsMixin
 
-from .. import permissions, selectors, services
+from .. import permissions, selectors, services, workflow
 from ..filters import MeetingFilter
 from ..forms import (
     ApprovalForm,
@@ -261,7 +261,7 @@ class InstructionView(_ProposalAction):
     template_name = "representatives/instruction_form.html"
 
     def allowed(self, user, obj):
-        return permissions.can_instruct(user, obj)
+        return workflow.can_instruct(user, obj)
 
     def role_ok(self, user, obj) -> bool:
         return can_edit_registry(user)
@@ -291,7 +291,7 @@ class ApprovalView(_ProposalAction):
     template_name = "representatives/approval_form.html"
 
     def allowed(self, user, obj):
-        return permissions.can_approve(user, obj)
+        return workflow.can_approve(user, obj)
 
     def role_ok(self, user, obj) -> bool:
         return user.is_superuser or is_leadership(user)
@@ -369,12 +369,12 @@ class InstructionQueueView(LoginRequiredMixin, ListView):
         # Each row links straight to what the viewer can do about it.
         for proposal in context["proposals"]:
             args = [proposal.meeting_id, proposal.pk]
-            if permissions.can_approve(user, proposal):
+            if workflow.can_approve(user, proposal):
                 proposal.action = (
                     reverse("representatives:proposal_approve", args=args),
                     _("Approve or return"),
                 )
-            elif permissions.can_instruct(user, proposal):
+            elif workflow.can_instruct(user, proposal):
                 label = (
                     _("Draft the instruction")
                     if proposal.instruction_state == InstructionState.PENDING

@@ -9,7 +9,7 @@ from core.roles import can_edit_registry
 from core.uploads import attachment_response
 from core.views import ObjectActionView, ScopedFilterView, ServiceFormMixin, UserFormKwargsMixin
 
-from .. import permissions, selectors, services
+from .. import permissions, selectors, services, workflow
 from ..filters import ReportFilter
 from ..forms import MajorReportForm, ReportEditForm, ReportFileForm, ReportReviewForm, ReportSubmitForm
 from ..models import Report
@@ -80,7 +80,7 @@ class _ReportAction(ObjectActionView):
 
 class _OwnerAction(_ReportAction):
     def allowed(self, user, obj):
-        return permissions.can_edit_report(user, obj)
+        return workflow.can_edit_report(user, obj)
 
     def role_ok(self, user, obj) -> bool:
         # Only the report's own representative could ever act on it.
@@ -140,7 +140,7 @@ class ReportReviewView(_ReportAction):
     template_name = "representatives/report_review.html"
 
     def allowed(self, user, obj):
-        return permissions.can_review_report(user, obj)
+        return workflow.can_review_report(user, obj)
 
     def role_ok(self, user, obj) -> bool:
         return can_edit_registry(user)
