@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from representatives.choices import EvaluationStatus, InstructionState, ReportStatus
 from representatives.workflow import EVALUATION, INSTRUCTION, REPORT
 
-I, R, E = InstructionState, ReportStatus, EvaluationStatus
+S, R, E = InstructionState, ReportStatus, EvaluationStatus
 
 
 def _table(workflow) -> dict:
@@ -19,17 +19,17 @@ def _table(workflow) -> dict:
 
 def test_the_instruction_moves():
     assert _table(INSTRUCTION) == {
-        "draft": ({I.PENDING, I.DRAFTED}, I.DRAFTED),
-        "issue": ({I.DRAFTED}, "decided by the record"),
-        "approve": ({I.AWAITING_APPROVAL}, I.ISSUED),
-        "return": ({I.AWAITING_APPROVAL}, I.DRAFTED),
+        "draft": ({S.PENDING, S.DRAFTED}, S.DRAFTED),
+        "issue": ({S.DRAFTED}, "decided by the record"),
+        "approve": ({S.AWAITING_APPROVAL}, S.ISSUED),
+        "return": ({S.AWAITING_APPROVAL}, S.DRAFTED),
     }
 
 
-@pytest.mark.parametrize(("major", "state"), [(False, I.ISSUED), (True, I.AWAITING_APPROVAL)])
+@pytest.mark.parametrize(("major", "state"), [(False, S.ISSUED), (True, S.AWAITING_APPROVAL)])
 def test_issuing_sends_a_major_matter_to_leadership_first(major, state):
     class Proposal:
-        instruction_state = I.DRAFTED
+        instruction_state = S.DRAFTED
 
     proposal = Proposal()
     proposal.major = major
