@@ -24,9 +24,11 @@ from .panels import home_panels_for
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
-    """Portfolio figures over the JVs the user sees, and a representative's own JVs."""
+    """The portal's home page: portfolio figures over the JVs the user sees, a representative's own
+    JVs, and the panels other apps add through ``ventures.panels.register_home`` (demands, meetings,
+    reports)."""
 
-    template_name = "core/home.html"
+    template_name = "ventures/home.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
