@@ -231,14 +231,11 @@ class VersionedImportExportAdmin(ImportTemplateMixin, ImportExportMixin, Version
     """A versioned admin with XLSX/CSV import (preview, row errors, all or nothing) and export."""
 
 
-@admin.register(Heartbeat)
-class HeartbeatAdmin(admin.ModelAdmin):
-    """Written by the heartbeat task only."""
+class ReadOnlyMixin:
+    """Records the admin reads but never writes: no add, change or delete, so no bulk delete
+    action either."""
 
-    list_display = ["name", "beat_at"]
-    readonly_fields = ["name", "beat_at"]
-
-    def has_add_permission(self, request):
+    def has_add_permission(self, request, obj=None):
         return False
 
     def has_change_permission(self, request, obj=None):
@@ -246,6 +243,19 @@ class HeartbeatAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
+    """A record that moves through services which keep deadlines, timelines and notifications
+    right: the admin reads it with its history."""
+
+
+@admin.register(Heartbeat)
+class HeartbeatAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """Written by the heartbeat task only."""
+
+    list_display = ["name", "beat_at"]
+    readonly_fields = ["name", "beat_at"]
 
 
 @admin.register(CalendarDay)
@@ -266,21 +276,6 @@ class CalendarDayAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
 
-class ReadOnlyAdmin(SimpleHistoryAdmin):
-    """Records the admin reads (with their history) but never writes: they move through services
-    that keep deadlines, timelines and notifications right. No add, change or delete, so no bulk
-    delete action either."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 class ReadOnlyInline(admin.TabularInline):
     """Rows the admin reads but never writes (a timeline, files): they change through services."""
 
@@ -293,3 +288,10 @@ class ReadOnlyInline(admin.TabularInline):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class AttachmentInline(ReadOnlyInline):
+    """The files of a record (a ``core.models.Attachment`` kind), read-only."""
+
+    fields = ["original_name", "size", "uploaded_by", "uploaded_at"]
+    readonly_fields = fields

@@ -8,11 +8,10 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from django.http import HttpResponseRedirect
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext
-from django.views.generic import FormView
+from django.views.generic import CreateView, FormView
 from django_filters.views import FilterView
 
 from core.forms import add_bootstrap_classes
-from core.roles import can_edit_registry
 
 
 def apply_validation_error(form, exc: ValidationError) -> None:
@@ -24,15 +23,6 @@ def apply_validation_error(form, exc: ValidationError) -> None:
                 form.add_error(target, error)
     else:
         form.add_error(None, exc)
-
-
-class RegistryEditorRequiredMixin(LoginRequiredMixin):
-    """Only HQ staff (and superusers) may change the registry; others get 403 after login."""
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not can_edit_registry(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
 
 class ServiceFormMixin:
@@ -60,6 +50,38 @@ class ServiceFormMixin:
 
             messages.success(self.request, self.success_message)
         return HttpResponseRedirect(self.get_success_url())
+
+
+class UserFormKwargsMixin:
+    """Hand the form the user, so it scopes its dropdowns to what they may see."""
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["user"] = self.request.user
+        return kwargs
+
+
+class RecordCreateView(LoginRequiredMixin, UserFormKwargsMixin, ServiceFormMixin, CreateView):
+    """A page that creates a record through a service (``perform``): for those ``allowed(user)``
+    admits (403 for others), with its form's dropdowns scoped to the user, and fields named in
+    ``initial_from_query`` filled from the address (``?jv=3`` from a JV's page)."""
+
+    initial_from_query: tuple[str, ...] = ()
+
+    def allowed(self, user) -> bool:
+        raise NotImplementedError
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not self.allowed(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        initial = super().get_initial()
+        for name in self.initial_from_query:
+            if name in self.request.GET:
+                initial[name] = self.request.GET[name]
+        return initial
 
 
 class ScopedFilterView(LoginRequiredMixin, FilterView):
@@ -99,13 +121,6 @@ class ScopedFilterView(LoginRequiredMixin, FilterView):
 
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)
-        kwargs["user"] = self.request.user
-        return kwargs
-
-
-class UserFormKwargsMixin:
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
         kwargs["user"] = self.request.user
         return kwargs
 

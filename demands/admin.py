@@ -4,7 +4,7 @@ worked in the portal, where every change goes through the workflow."""
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import ReadOnlyAdmin, ReadOnlyInline, VersionedAdmin
+from core.admin import AttachmentInline, ReadOnlyAdmin, ReadOnlyInline, VersionedAdmin
 
 from .models import Demand, DemandAttachment, DemandUpdate, RoutingRule, SLAPolicy
 
@@ -37,7 +37,7 @@ class DemandUpdateInline(ReadOnlyInline):
     readonly_fields = fields
 
 
-class DemandAttachmentInline(ReadOnlyInline):
+class DemandAttachmentInline(AttachmentInline):
     model = DemandAttachment
     fields = ["original_name", "size", "visibility", "uploaded_by", "uploaded_at"]
     readonly_fields = fields

@@ -101,7 +101,9 @@ SCHEDULE_FIELDS = ["sla_policy", "acknowledge_by", "resolve_by", "due_at", "warn
 DEMAND_RELATED = ("jv__liaison", "department__head", "owner", "raised_by", "sla_policy")
 
 
-def _lock(demand: Demand, expected_version: int | None) -> Demand:
+def _lock(demand: Demand, expected_version: int | None, actor) -> Demand:
+    """The demand, locked, if ``actor`` may see it and nobody saved it since ``expected_version``."""
+    ensure_visible(demand, actor)
     return lock_row(
         Demand.objects.select_related(*DEMAND_RELATED), demand.pk, expected_version=expected_version
     )
@@ -220,8 +222,7 @@ def demand_update(
     """Edit what the demand says. A new category may fall under another SLA policy: deadlines follow."""
     at = at or timezone.now()
     with transaction.atomic():
-        ensure_visible(demand, actor)
-        locked = _lock(demand, expected_version)
+        locked = _lock(demand, expected_version, actor)
         if not permissions.can_edit(actor, locked):
             raise PermissionDenied
         changed = [name for name in EDITABLE_FIELDS if name in data and getattr(locked, name) != data[name]]
@@ -251,8 +252,7 @@ def demand_route(
     """Assign the demand to a department and an owner, and set its priority (deadlines follow)."""
     at = at or timezone.now()
     with transaction.atomic():
-        ensure_visible(demand, actor)
-        locked = _lock(demand, expected_version)
+        locked = _lock(demand, expected_version, actor)
         if not permissions.can_route(actor, locked):
             raise PermissionDenied
         if owner is not None:
@@ -337,8 +337,7 @@ def demand_transition(
     spec = ACTIONS[action]
     note = (note or "").strip()
     with transaction.atomic():
-        ensure_visible(demand, actor)
-        locked = _lock(demand, expected_version)
+        locked = _lock(demand, expected_version, actor)
         if locked.status not in spec.sources:
             raise ValidationError(
                 _("This demand is %(status)s: it cannot be moved that way now.")
@@ -467,8 +466,7 @@ def demand_rate(
     """The JV's verdict on a resolved demand: 1 to 5 with a comment; it closes the demand."""
     at = at or timezone.now()
     with transaction.atomic():
-        ensure_visible(demand, actor)
-        locked = _lock(demand, expected_version)
+        locked = _lock(demand, expected_version, actor)
         if locked.status != Status.RESOLVED:
             raise ValidationError(_("Only a resolved demand can be rated."), code="invalid_transition")
         if not permissions.is_jv_side(actor, locked):

@@ -4,16 +4,20 @@ import csv
 import datetime
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import CreateView, DetailView, TemplateView, View
+from django.views.generic import DetailView, TemplateView, View
 
 from core.forms import ObjectVersionForm
 from core.uploads import attachment_response
-from core.views import ObjectActionView, ScopedFilterView, ServiceFormMixin, UserFormKwargsMixin
+from core.views import (
+    ObjectActionView,
+    RecordCreateView,
+    ScopedFilterView,
+    UserFormKwargsMixin,
+)
 
 from . import permissions, selectors, services
 from .choices import Status
@@ -55,22 +59,15 @@ class DemandDetailView(LoginRequiredMixin, DetailView):
         return context
 
 
-class DemandCreateView(LoginRequiredMixin, UserFormKwargsMixin, ServiceFormMixin, CreateView):
+class DemandCreateView(RecordCreateView):
     model = Demand
     form_class = DemandForm
     template_name = "demands/demand_form.html"
     success_message = _("The demand was submitted. It is routed to the responsible department.")
+    initial_from_query = ("jv",)
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not permissions.can_raise(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_initial(self):
-        initial = super().get_initial()
-        if "jv" in self.request.GET:
-            initial["jv"] = self.request.GET["jv"]
-        return initial
+    def allowed(self, user):
+        return permissions.can_raise(user)
 
     def perform(self, form):
         return services.demand_raise(

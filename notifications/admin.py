@@ -4,11 +4,15 @@ from django.contrib import admin, messages
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import ReadOnlyMixin
+
 from .models import EmailStatus, Notification, NotificationPreference
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """The outbox is written by the portal and the sender; the admin re-queues, nothing more."""
+
     list_display = ["created_at", "recipient", "kind", "subject_text", "email_status", "attempts", "read_at"]
     list_filter = ["email_status", "kind"]
     search_fields = ["recipient__username", "recipient__display_name", "key", "last_error"]
@@ -16,16 +20,6 @@ class NotificationAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in Notification._meta.fields]
     date_hierarchy = "created_at"
     actions = ["retry_failed"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        # The outbox is written by the portal and the sender; the admin re-queues, nothing more.
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("subject"))
     def subject_text(self, obj):

@@ -54,11 +54,12 @@ def bilingual(obj) -> dict[str, str]:
 
 
 def in_each_language(text) -> dict[str, str]:
-    """A translatable label (a choice's label, say) rendered in every portal language."""
+    """A translatable label (a choice's label, say) rendered in every portal language. ``text`` may
+    be a callable, for words a record composes in the active language (a report's heading)."""
     from django.conf import settings
 
     out = {}
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
-            out[code] = str(text)
+            out[code] = str(text() if callable(text) else text)
     return out

@@ -3,6 +3,7 @@
 from django.contrib import admin
 
 from core.admin import (
+    AttachmentInline,
     ReadOnlyAdmin,
     ReadOnlyInline,
     ServiceInline,
@@ -119,7 +120,7 @@ class ProposalInline(ReadOnlyInline):
     readonly_fields = fields
 
 
-class MeetingAttachmentInline(ReadOnlyInline):
+class MeetingAttachmentInline(AttachmentInline):
     model = MeetingAttachment
     fields = ["original_name", "purpose", "size", "uploaded_by", "uploaded_at"]
     readonly_fields = fields
@@ -141,10 +142,8 @@ class ReportEntryInline(ReadOnlyInline):
     readonly_fields = fields
 
 
-class ReportAttachmentInline(ReadOnlyInline):
+class ReportAttachmentInline(AttachmentInline):
     model = ReportAttachment
-    fields = ["original_name", "size", "uploaded_by", "uploaded_at"]
-    readonly_fields = fields
 
 
 @admin.register(Report)

@@ -17,7 +17,8 @@ from ventures.models import JointVenture, Party
 from . import permissions
 from .choices import Decision, VoteCast
 from .models import Appointment, Evaluation, Meeting, MeetingAttachment, Proposal, Report, Representative
-from .services.meetings import deviation
+from .services.evaluations import EVALUATION_FIELDS
+from .services.meetings import MEETING_FIELDS, deviation
 
 
 class RepresentativeForm(VersionedModelForm):
@@ -67,16 +68,7 @@ class MeetingForm(NoFormTagMixin, VersionedModelForm):
 
     class Meta:
         model = Meeting
-        fields = [
-            "jv",
-            "kind",
-            "title",
-            "meeting_at",
-            "place",
-            "representative",
-            "short_notice",
-            "short_notice_reason",
-        ]
+        fields = list(MEETING_FIELDS)
         widgets = {"meeting_at": DateTimeInput()}
 
     def __init__(self, *args, user=None, **kwargs):
@@ -294,19 +286,7 @@ class ReportFileForm(NoFormTagMixin, forms.Form):
 class EvaluationForm(NoFormTagMixin, VersionedModelForm):
     class Meta:
         model = Evaluation
-        fields = [
-            "representative",
-            "year",
-            "learning",
-            "communication",
-            "role",
-            "proficiency",
-            "bottom_line_kept",
-            "bottom_line_note",
-            "grade",
-            "summary",
-            "evaluated_on",
-        ]
+        fields = list(EVALUATION_FIELDS)
         widgets = {
             "evaluated_on": DateInput(),
             "summary": forms.Textarea(attrs={"rows": 4}),

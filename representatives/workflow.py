@@ -59,7 +59,9 @@ REPORT = Workflow(
     [
         # Writing, attaching and refreshing the figures keep the state: the report is still owed.
         Transition("edit", _("Edit"), OWED_REPORT_STATUSES, None, permissions.is_report_owner),
-        Transition("submit", _("Submit"), OWED_REPORT_STATUSES, ReportStatus.SUBMITTED, permissions.is_report_owner),
+        Transition(
+            "submit", _("Submit"), OWED_REPORT_STATUSES, ReportStatus.SUBMITTED, permissions.is_report_owner
+        ),
         Transition(
             "return",
             pgettext_lazy("send back", "Return for revision"),
@@ -83,7 +85,11 @@ EVALUATION = Workflow(
     [
         Transition("edit", _("Edit"), (EvaluationStatus.DRAFT,), None, permissions.evaluates),
         Transition(
-            "publish", _("Publish"), (EvaluationStatus.DRAFT,), EvaluationStatus.PUBLISHED, permissions.evaluates
+            "publish",
+            _("Publish"),
+            (EvaluationStatus.DRAFT,),
+            EvaluationStatus.PUBLISHED,
+            permissions.evaluates,
         ),
     ],
 )

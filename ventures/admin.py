@@ -10,7 +10,7 @@ from core.forms import VersionedModelForm
 from core.registry import venture_admin_inlines
 
 from . import services
-from .choices import ReservedMatter
+from .forms import reserved_matters_field
 from .models import HUNDRED, AnnualIndicators, JointVenture, Party, Shareholding
 from .resources import JointVentureResource, PartyResource, ShareholdingResource
 
@@ -113,12 +113,7 @@ class IndicatorsInline(IndicatorsWrites, ServiceInline):
 
 
 class JointVentureAdminForm(VersionedModelForm):
-    reserved_matters = forms.MultipleChoiceField(
-        label=_("Reserved matters"),
-        choices=ReservedMatter.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
+    reserved_matters = reserved_matters_field()
 
     class Meta:
         model = JointVenture

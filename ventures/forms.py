@@ -21,6 +21,9 @@ class PartyForm(VersionedModelForm):
         fields = ["name", "name_en", "kind", "country", "notes"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
 
 def _venture_layout() -> Layout:
     return Layout(
@@ -48,14 +51,19 @@ def _venture_layout() -> Layout:
     )
 
 
-class JointVentureForm(VersionedModelForm):
-    reserved_matters = forms.MultipleChoiceField(
+def reserved_matters_field() -> forms.MultipleChoiceField:
+    """The reserved matters as checkboxes, on the portal's JV form and the admin's alike."""
+    return forms.MultipleChoiceField(
         label=_("Reserved matters"),
         choices=ReservedMatter.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Kinds of decision on which the representatives need HQ's voting instruction."),
     )
+
+
+class JointVentureForm(VersionedModelForm):
+    reserved_matters = reserved_matters_field()
 
     class Meta:
         model = JointVenture

@@ -5,14 +5,13 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import CreateView, DetailView, TemplateView
+from django.views.generic import DetailView, TemplateView
 
 from core.roles import can_edit_registry
 from core.views import (
     ObjectActionView,
-    RegistryEditorRequiredMixin,
+    RecordCreateView,
     ScopedFilterView,
-    ServiceFormMixin,
     UserFormKwargsMixin,
 )
 
@@ -65,11 +64,14 @@ class VentureDetailView(LoginRequiredMixin, DetailView):
         return context
 
 
-class VentureCreateView(RegistryEditorRequiredMixin, UserFormKwargsMixin, ServiceFormMixin, CreateView):
+class VentureCreateView(RecordCreateView):
     model = JointVenture
     form_class = JointVentureForm
     template_name = "ventures/jointventure_form.html"
     success_message = _("The joint venture was created.")
+
+    def allowed(self, user):
+        return can_edit_registry(user)
 
     def perform(self, form):
         return services.venture_create(actor=self.request.user, data=form.service_data())
@@ -241,17 +243,17 @@ class PartyDetailView(LoginRequiredMixin, DetailView):
         return context
 
 
-class PartyCreateView(RegistryEditorRequiredMixin, ServiceFormMixin, CreateView):
+class PartyCreateView(RecordCreateView):
     model = Party
     form_class = PartyForm
     template_name = "ventures/party_form.html"
     success_message = _("The shareholder was created.")
 
+    def allowed(self, user):
+        return can_edit_registry(user)
+
     def perform(self, form):
         return services.party_create(actor=self.request.user, data=form.service_data())
-
-    def get_success_url(self):
-        return reverse("ventures:party_detail", args=[self.object.pk])
 
 
 class PartyUpdateView(ObjectActionView):

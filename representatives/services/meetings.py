@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import audience
@@ -106,16 +106,18 @@ def _schedule(meeting: Meeting, now: datetime.datetime) -> None:
 MEETING_RELATED = ("jv__liaison", "jv__department__head", "representative__user")
 
 
-def _lock_meeting(meeting: Meeting, expected_version: int | None = None) -> Meeting:
+def _lock_meeting(meeting: Meeting, expected_version: int | None = None, *, actor) -> Meeting:
+    """The meeting, locked, if ``actor`` may see it and nobody saved it since ``expected_version``."""
+    ensure_visible(meeting, actor)
     return lock_row(
         Meeting.objects.select_related(*MEETING_RELATED), meeting.pk, expected_version=expected_version
     )
 
 
-def lock_proposal(proposal: Proposal, expected_version: int | None) -> Proposal:
+def lock_proposal(proposal: Proposal, expected_version: int | None, *, actor) -> Proposal:
     """Lock the proposal's meeting first, then the proposal: every proposal write does, so the
     instruction sweep re-checks a meeting under the same lock."""
-    meeting = _lock_meeting(proposal.meeting)
+    meeting = _lock_meeting(proposal.meeting, actor=actor)
     locked = lock_row(Proposal, proposal.pk, expected_version=expected_version)
     locked.meeting = meeting
     return locked
@@ -145,11 +147,7 @@ def classify(*, jv: JointVenture, matter: str, decision: str) -> tuple[str, bool
 
 def _reason(proposal: Proposal) -> dict[str, str]:
     """Why HQ must instruct, in every portal language (for a notification)."""
-    out = {}
-    for code, _name in settings.LANGUAGES:
-        with translation.override(code):
-            out[code] = str(proposal.reason_display)
-    return out
+    return kinds.in_each_language(lambda: proposal.reason_display)
 
 
 # --- Meetings ------------------------------------------------------------------------------------
@@ -192,8 +190,7 @@ def meeting_update(*, meeting: Meeting, actor, data: dict, expected_version: int
     """Change a meeting that is still ahead; moving it moves its instruction deadline."""
     at = at or timezone.now()
     with transaction.atomic():
-        ensure_visible(meeting, actor)
-        locked = _lock_meeting(meeting, expected_version)
+        locked = _lock_meeting(meeting, expected_version, actor=actor)
         if not permissions.can_edit_meeting(actor, locked, now=at):
             raise PermissionDenied
         if "jv" in data and data["jv"].pk != locked.jv_id:
@@ -217,8 +214,7 @@ def meeting_update(*, meeting: Meeting, actor, data: dict, expected_version: int
 
 def meeting_cancel(*, meeting: Meeting, actor, expected_version: int | None, reason: str) -> Meeting:
     with transaction.atomic():
-        ensure_visible(meeting, actor)
-        locked = _lock_meeting(meeting, expected_version)
+        locked = _lock_meeting(meeting, expected_version, actor=actor)
         if not permissions.can_cancel_meeting(actor, locked):
             raise PermissionDenied
         if not reason.strip():
@@ -232,8 +228,7 @@ def meeting_attach(*, meeting: Meeting, actor, upload, purpose: str, at=None) ->
     """Add materials (while the meeting is ahead) or minutes (once it has begun)."""
     at = at or timezone.now()
     with transaction.atomic():
-        ensure_visible(meeting, actor)
-        locked = _lock_meeting(meeting)
+        locked = _lock_meeting(meeting, actor=actor)
         if locked.status == MeetingStatus.CANCELLED or not (
             can_edit_registry(actor) or permissions.is_attending(actor, locked)
         ):
@@ -247,8 +242,7 @@ def meeting_record_outcome(
     """Close the loop: every proposal's vote is recorded and the minutes are filed."""
     at = at or timezone.now()
     with transaction.atomic():
-        ensure_visible(meeting, actor)
-        locked = _lock_meeting(meeting, expected_version)
+        locked = _lock_meeting(meeting, expected_version, actor=actor)
         if not permissions.can_record_outcome(actor, locked, now=at):
             raise PermissionDenied
         missing = [p.number for p in locked.proposals.all() if not p.vote_cast]
@@ -279,8 +273,7 @@ def proposal_add(*, meeting: Meeting, actor, data: dict, at=None) -> Proposal:
     """Add an item to the agenda, classified: a reserved matter of the JV needs HQ's instruction."""
     at = at or timezone.now()
     with transaction.atomic():
-        ensure_visible(meeting, actor)
-        locked = _lock_meeting(meeting)
+        locked = _lock_meeting(meeting, actor=actor)
         if not permissions.can_edit_meeting(actor, locked, now=at):
             raise PermissionDenied
         decision, reserved = classify(
@@ -315,8 +308,7 @@ def proposal_update(
 ) -> Proposal:
     at = at or timezone.now()
     with transaction.atomic():
-        ensure_visible(proposal.meeting, actor)
-        locked = lock_proposal(proposal, expected_version)
+        locked = lock_proposal(proposal, expected_version, actor=actor)
         if not permissions.can_edit_proposal(actor, locked, now=at):
             raise PermissionDenied
         merged = {name: data.get(name, getattr(locked, name)) for name in PROPOSAL_FIELDS}
@@ -354,8 +346,7 @@ def instruction_draft(
     With ``issue`` it is sent on in the same transaction (see ``instruction_issue``)."""
     at = at or timezone.now()
     with transaction.atomic():
-        ensure_visible(proposal.meeting, actor)
-        locked = lock_proposal(proposal, expected_version)
+        locked = lock_proposal(proposal, expected_version, actor=actor)
         INSTRUCTION.require("draft", actor, locked, now=at)
         vote = data.get("instruction_vote", "")
         if vote not in Vote.values:
@@ -387,8 +378,7 @@ def instruction_issue(*, proposal: Proposal, actor, expected_version: int | None
     """Send a drafted instruction on: to leadership for a major matter, else to the representative."""
     at = at or timezone.now()
     with transaction.atomic():
-        ensure_visible(proposal.meeting, actor)
-        locked = lock_proposal(proposal, expected_version)
+        locked = lock_proposal(proposal, expected_version, actor=actor)
         INSTRUCTION.require("issue", actor, locked, now=at)
         return _send_on(locked, actor, at)
 
@@ -440,8 +430,7 @@ def instruction_approve(
     """Leadership approves an instruction on a major matter; it is issued to the representative."""
     at = at or timezone.now()
     with transaction.atomic():
-        ensure_visible(proposal.meeting, actor)
-        locked = lock_proposal(proposal, expected_version)
+        locked = lock_proposal(proposal, expected_version, actor=actor)
         INSTRUCTION.require("approve", actor, locked, now=at)
         INSTRUCTION.move("approve", locked)
         locked.approved_by = actor
@@ -455,8 +444,7 @@ def instruction_return(
     """Leadership sends a draft back to HQ with a note."""
     at = at or timezone.now()
     with transaction.atomic():
-        ensure_visible(proposal.meeting, actor)
-        locked = lock_proposal(proposal, expected_version)
+        locked = lock_proposal(proposal, expected_version, actor=actor)
         INSTRUCTION.require("return", actor, locked, now=at)
         if not note.strip():
             raise ValidationError({"note": _("Say what should change.")})
@@ -488,8 +476,7 @@ def vote_record(*, proposal: Proposal, actor, data: dict, expected_version: int 
     explained and is flagged to HQ."""
     at = at or timezone.now()
     with transaction.atomic():
-        ensure_visible(proposal.meeting, actor)
-        locked = lock_proposal(proposal, expected_version)
+        locked = lock_proposal(proposal, expected_version, actor=actor)
         if not permissions.can_record_vote(actor, locked, now=at):
             raise PermissionDenied
         vote_cast = data.get("vote_cast", "")

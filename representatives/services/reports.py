@@ -13,7 +13,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
 
 from core import audience
 from core.services import ensure_visible, lock_row, save_versioned, save_with_history
@@ -124,24 +123,18 @@ REPORT_RELATED = (
 )
 
 
-def _lock(report: Report, expected_version: int | None) -> Report:
+def _lock(report: Report, expected_version: int | None, actor) -> Report:
+    """The report, locked, if ``actor`` may see it and nobody saved it since ``expected_version``."""
+    ensure_visible(report, actor)
     return lock_row(
         Report.objects.select_related(*REPORT_RELATED), report.pk, expected_version=expected_version
     )
 
 
-def heading_in_each_language(report: Report) -> dict[str, str]:
-    out = {}
-    for code, _name in settings.LANGUAGES:
-        with override(code):
-            out[code] = str(report.heading)
-    return out
-
-
 def _params(report: Report, **extra) -> dict:
     appointment = report.appointment
     return {
-        "report": heading_in_each_language(report),
+        "report": kinds.in_each_language(lambda: report.heading),
         "jv": kinds.bilingual(appointment.jv),
         "name": kinds.bilingual(appointment.representative),
         "due": report.due_date.isoformat() if report.due_date else "—",
@@ -279,8 +272,7 @@ def report_create_major(*, actor, appointment: Appointment, data: dict, attachme
 def report_update(*, report: Report, actor, data: dict, expected_version: int | None) -> Report:
     """The representative edits a draft or a returned report."""
     with transaction.atomic():
-        ensure_visible(report, actor)
-        locked = _lock(report, expected_version)
+        locked = _lock(report, expected_version, actor)
         REPORT.require("edit", actor, locked)
         allowed = (
             ("title", "body", "major_class", "due_date") if locked.kind == ReportKind.MAJOR else ("body",)
@@ -303,8 +295,7 @@ def report_update(*, report: Report, actor, data: dict, expected_version: int | 
 def report_attach(*, report: Report, actor, upload, at=None) -> ReportAttachment:
     at = at or timezone.now()
     with transaction.atomic():
-        ensure_visible(report, actor)
-        locked = _lock(report, None)
+        locked = _lock(report, None, actor)
         REPORT.require("edit", actor, locked)
         return ReportAttachment(report=locked).store(upload, actor=actor, at=at)
 
@@ -312,8 +303,7 @@ def report_attach(*, report: Report, actor, upload, at=None) -> ReportAttachment
 def report_refresh_figures(*, report: Report, actor, expected_version: int | None) -> Report:
     """Recompute an annual report's facts of the year (the year may have moved on since it opened)."""
     with transaction.atomic():
-        ensure_visible(report, actor)
-        locked = _lock(report, expected_version)
+        locked = _lock(report, expected_version, actor)
         REPORT.require("edit", actor, locked)
         if locked.kind != ReportKind.ANNUAL:
             raise PermissionDenied
@@ -324,8 +314,7 @@ def report_refresh_figures(*, report: Report, actor, expected_version: int | Non
 def report_submit(*, report: Report, actor, expected_version: int | None, at=None) -> Report:
     at = at or timezone.now()
     with transaction.atomic():
-        ensure_visible(report, actor)
-        locked = _lock(report, expected_version)
+        locked = _lock(report, expected_version, actor)
         REPORT.require("submit", actor, locked)
         if not locked.body.strip():
             raise ValidationError({"body": _("Write the report before submitting it.")})
@@ -352,8 +341,7 @@ def report_submit(*, report: Report, actor, expected_version: int | None, at=Non
 
 def _review(report, actor, expected_version, *, move, entry_kind, notice, text, at):
     with transaction.atomic():
-        ensure_visible(report, actor)
-        locked = _lock(report, expected_version)
+        locked = _lock(report, expected_version, actor)
         REPORT.require(move, actor, locked)
         fields = list(REPORT.move(move, locked))
         if locked.status == ReportStatus.ACKNOWLEDGED:

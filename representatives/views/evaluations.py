@@ -1,11 +1,14 @@
 """Pages for evaluations: HQ writes and publishes; a representative reads their own, once published."""
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import CreateView, DetailView
+from django.views.generic import DetailView
 
-from core.views import ObjectActionView, ScopedFilterView, ServiceFormMixin, UserFormKwargsMixin
+from core.views import (
+    ObjectActionView,
+    RecordCreateView,
+    ScopedFilterView,
+)
 
 from .. import permissions, selectors, services, workflow
 from ..filters import EvaluationFilter
@@ -46,22 +49,15 @@ class EvaluationDetailView(LoginRequiredMixin, DetailView):
         return context
 
 
-class EvaluationCreateView(LoginRequiredMixin, UserFormKwargsMixin, ServiceFormMixin, CreateView):
+class EvaluationCreateView(RecordCreateView):
     model = Evaluation
     form_class = EvaluationForm
     template_name = "representatives/evaluation_form.html"
     success_message = _("The evaluation was saved as a draft. The representative sees it once published.")
+    initial_from_query = ("representative",)
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not permissions.can_evaluate(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_initial(self):
-        initial = super().get_initial()
-        if "representative" in self.request.GET:
-            initial["representative"] = self.request.GET["representative"]
-        return initial
+    def allowed(self, user):
+        return permissions.can_evaluate(user)
 
     def perform(self, form):
         return services.evaluation_create(actor=self.request.user, data=form.service_data())

@@ -5,11 +5,16 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import CreateView, DetailView, ListView, View
+from django.views.generic import DetailView, ListView, View
 
 from core.roles import can_edit_registry, is_leadership
 from core.uploads import attachment_response
-from core.views import ObjectActionView, ScopedFilterView, ServiceFormMixin, UserFormKwargsMixin
+from core.views import (
+    ObjectActionView,
+    RecordCreateView,
+    ScopedFilterView,
+    UserFormKwargsMixin,
+)
 
 from .. import permissions, selectors, services, workflow
 from ..filters import MeetingFilter
@@ -58,22 +63,15 @@ class MeetingDetailView(LoginRequiredMixin, DetailView):
         return context
 
 
-class MeetingCreateView(LoginRequiredMixin, UserFormKwargsMixin, ServiceFormMixin, CreateView):
+class MeetingCreateView(RecordCreateView):
     model = Meeting
     form_class = MeetingForm
     template_name = "representatives/meeting_form.html"
     success_message = _("The meeting was registered. Now add its proposals.")
+    initial_from_query = ("jv",)
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not permissions.can_register_meeting(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_initial(self):
-        initial = super().get_initial()
-        if "jv" in self.request.GET:
-            initial["jv"] = self.request.GET["jv"]
-        return initial
+    def allowed(self, user):
+        return permissions.can_register_meeting(user)
 
     def perform(self, form):
         data = form.service_data()

@@ -3,14 +3,13 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import CreateView, DetailView
+from django.views.generic import DetailView
 
 from core.roles import can_edit_registry, sees_all_ventures
 from core.views import (
     ObjectActionView,
-    RegistryEditorRequiredMixin,
+    RecordCreateView,
     ScopedFilterView,
-    ServiceFormMixin,
     UserFormKwargsMixin,
 )
 
@@ -64,13 +63,14 @@ class RepresentativeDetailView(LoginRequiredMixin, DetailView):
         return context
 
 
-class RepresentativeCreateView(
-    RegistryEditorRequiredMixin, UserFormKwargsMixin, ServiceFormMixin, CreateView
-):
+class RepresentativeCreateView(RecordCreateView):
     model = Representative
     form_class = RepresentativeForm
     template_name = "representatives/representative_form.html"
     success_message = _("The representative was created.")
+
+    def allowed(self, user):
+        return can_edit_registry(user)
 
     def perform(self, form):
         return services.representative_create(actor=self.request.user, data=form.service_data())

@@ -1,13 +1,16 @@
 """Pages for reports: lists with the review queue, the major-matter form, drafting, submitting, review."""
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import CreateView, DetailView, View
+from django.views.generic import DetailView, View
 
 from core.roles import can_edit_registry
 from core.uploads import attachment_response
-from core.views import ObjectActionView, ScopedFilterView, ServiceFormMixin, UserFormKwargsMixin
+from core.views import (
+    ObjectActionView,
+    RecordCreateView,
+    ScopedFilterView,
+)
 
 from .. import permissions, selectors, services, workflow
 from ..filters import ReportFilter
@@ -51,16 +54,14 @@ class ReportDetailView(LoginRequiredMixin, DetailView):
         return context
 
 
-class MajorReportCreateView(LoginRequiredMixin, UserFormKwargsMixin, ServiceFormMixin, CreateView):
+class MajorReportCreateView(RecordCreateView):
     model = Report
     form_class = MajorReportForm
     template_name = "representatives/report_form.html"
     success_message = _("The draft was saved. Submit it when it is ready.")
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not permissions.can_file_major_report(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    def allowed(self, user):
+        return permissions.can_file_major_report(user)
 
     def perform(self, form):
         return services.report_create_major(
