@@ -602,35 +602,33 @@ class _DeadlineSweep:
             owner=_person(demand.owner) if demand.owner else "—",
             department=_department_params(demand.department) or "—",
         )
-        specs = []
-        if self.now <= demand.due_at:
-            for user in _first_rung(demand):
-                specs.append(
-                    NotificationSpec(
-                        recipient=user,
-                        kind=notices.DEADLINE_WARNING.code,
-                        key=f"demand-warning:{demand.pk}:{phase}:{due_key}:{user.pk}",
-                        params=params,
-                        url=demand.get_absolute_url(),
-                        target=demand,
-                    )
+
+        def told(users, kind, key: str, step_params: dict) -> list[NotificationSpec]:
+            return [
+                NotificationSpec(
+                    recipient=user,
+                    kind=kind.code,
+                    key=f"{key}:{user.pk}",
+                    params=step_params,
+                    url=demand.get_absolute_url(),
+                    target=demand,
                 )
-            return specs, Rung.NONE
+                for user in users
+            ]
+
+        if self.now <= demand.due_at:
+            key = f"demand-warning:{demand.pk}:{phase}:{due_key}"
+            return told(_first_rung(demand), notices.DEADLINE_WARNING, key, params), Rung.NONE
         interval = policy.escalation_interval_days
         reached = _rung_reached(demand, self.now, self._calendar_for(demand, interval), interval)
+        specs = []
         for rung in range(Rung.OWNER, reached + 1):
-            rung_params = {**params, "rung": kinds.in_each_language(Rung(rung).label)}
-            for user in _rung_recipients(demand, rung, self.leaders):
-                specs.append(
-                    NotificationSpec(
-                        recipient=user,
-                        kind=notices.ESCALATED.code,
-                        key=f"demand-escalation:{demand.pk}:{phase}:{due_key}:{rung}:{user.pk}",
-                        params=rung_params,
-                        url=demand.get_absolute_url(),
-                        target=demand,
-                    )
-                )
+            specs += told(
+                _rung_recipients(demand, rung, self.leaders),
+                notices.ESCALATED,
+                f"demand-escalation:{demand.pk}:{phase}:{due_key}:{rung}",
+                {**params, "rung": kinds.in_each_language(Rung(rung).label)},
+            )
         return specs, reached
 
     def _calendar_for(self, demand: Demand, interval: int) -> WorkingCalendar:

@@ -100,16 +100,7 @@ class ShareholdingInline(ShareholdingWrites, ServiceInline):
 
 class IndicatorsInline(IndicatorsWrites, ServiceInline):
     model = AnnualIndicators
-    fields = [
-        "year",
-        "revenue",
-        "net_profit",
-        "tax_paid",
-        "dividends_declared",
-        "dividends_received",
-        "new_investment",
-        "headcount",
-    ]
+    fields = ["year", *AnnualIndicators.FIGURE_FIELDS]
 
 
 class JointVentureAdminForm(VersionedModelForm):

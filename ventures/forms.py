@@ -123,16 +123,7 @@ class ShareholdingForm(VersionedModelForm):
 class AnnualIndicatorsForm(VersionedModelForm):
     class Meta:
         model = AnnualIndicators
-        fields = [
-            "year",
-            "revenue",
-            "net_profit",
-            "tax_paid",
-            "dividends_declared",
-            "dividends_received",
-            "new_investment",
-            "headcount",
-        ]
+        fields = ["year", *AnnualIndicators.FIGURE_FIELDS]
         help_texts = {name: _("In ten thousand yuan.") for name in AnnualIndicators.AMOUNT_FIELDS}
 
     def __init__(self, *args, user=None, **kwargs):

@@ -307,6 +307,8 @@ class AnnualIndicators(VersionedModel):
         "dividends_received",
         "new_investment",
     )
+    # What a year's row records, as the forms, the admin and the data returns ask for it.
+    FIGURE_FIELDS = (*AMOUNT_FIELDS, "headcount")
 
     class Meta:
         ordering = ["jv", "-year"]
