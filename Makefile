@@ -38,8 +38,9 @@ run: install
 	@echo "Starting the web server, a Celery worker and beat; the address and the demo logins follow."
 	$(BIN)/honcho start --procfile Procfile.dev --port $(PORT)
 
+# In parallel, one process per core, each with a test database of its own (pytest-xdist).
 test: install
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 bench: install
 	$(BIN)/pytest tests/bench -m bench -s -p no:cacheprovider
