@@ -45,7 +45,7 @@ INSTRUCTION = Workflow(
         ),
         Transition(
             "return",
-            pgettext_lazy("send back", "Return to HQ"),
+            _("Return to HQ"),
             (InstructionState.AWAITING_APPROVAL,),
             InstructionState.DRAFTED,
             permissions.leadership_before_the_meeting,
@@ -64,14 +64,14 @@ REPORT = Workflow(
         ),
         Transition(
             "return",
-            pgettext_lazy("send back", "Return for revision"),
+            _("Return for revision"),
             (ReportStatus.SUBMITTED,),
             ReportStatus.RETURNED,
             permissions.reviews_reports,
         ),
         Transition(
             "acknowledge",
-            pgettext_lazy("report", "Acknowledge"),
+            pgettext_lazy("a report", "Acknowledge"),
             (ReportStatus.SUBMITTED,),
             ReportStatus.ACKNOWLEDGED,
             permissions.reviews_reports,
