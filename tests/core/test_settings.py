@@ -25,7 +25,12 @@ print(json.dumps(out))
 
 
 def _run(code_or_args, env_overrides, settings_module="jvportal.settings.local"):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL"))}
+    # The probe sees only what the test sets (make exports PORTAL_PORT, for one).
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL", "PORT"))
+    }
     env.update({"DJANGO_SETTINGS_MODULE": settings_module, **env_overrides})
     args = (
         [sys.executable, "-c", code_or_args]
