@@ -30,6 +30,7 @@ class Source(models.TextChoices):
     REPORT = "report", _("A representative's report")
     ENGAGEMENT = "engagement", _("A visit or meeting")
     SYMPOSIUM = "symposium", _("A symposium")
+    RESEARCH = "research", _("The annual research")
 
 
 class Status(models.TextChoices):

@@ -16,6 +16,7 @@ from core.workdays import WorkingCalendar, local_date
 from . import permissions
 from .choices import OPEN_STATUSES, PRIORITY_RANK, Category, Status
 from .models import Demand, DemandAttachment, DemandUpdate, due_this_week_q, overdue_q
+from .origins import origins_of
 from .services import reopen_deadline
 from .workflow import actions_for
 
@@ -120,6 +121,7 @@ def demand_detail_context(*, demand: Demand, user, now: datetime.datetime | None
         "can_rate": demand.status == Status.RESOLVED and permissions.is_jv_side(user, demand),
         "can_comment_internally": permissions.can_comment_internally(user),
         "reopen_until": reopen_until,
+        "origins": origins_of(demand, user),
         "overdue": demand.is_overdue(now),
         "due_soon": demand.is_due_soon(now),
     }
