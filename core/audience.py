@@ -31,6 +31,16 @@ def hq_contacts(jv) -> list:
     return people(jv.liaison, department.head if department else None)
 
 
+def hq_staff():
+    """The active HQ staff, by department and name (the people who own and handle HQ's work)."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=Role.HQ_STAFF)
+        .select_related("department")
+        .order_by("department__code", "display_name", "username")
+    )
+
+
 def leadership() -> list:
     return list(get_user_model().objects.filter(is_active=True, groups__name=Role.LEADERSHIP).order_by("pk"))
 

@@ -5,8 +5,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department, User
+from core import audience
 from core.forms import ObjectVersionForm, VersionedModelForm, VersionField
-from core.roles import Role, is_representative, sees_all_ventures
+from core.roles import is_representative, sees_all_ventures
 from core.uploads import AttachmentField
 from ventures.models import JointVenture
 
@@ -54,14 +55,6 @@ class DemandEditForm(_NoFormTag, VersionedModelForm):
         super().__init__(*args, **kwargs)
 
 
-def hq_staff_users():
-    return (
-        User.objects.filter(is_active=True, groups__name=Role.HQ_STAFF)
-        .select_related("department")
-        .order_by("department__code", "display_name", "username")
-    )
-
-
 class OwnerChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         name = obj.display_name or obj.get_username()
@@ -80,7 +73,7 @@ class DemandRouteForm(_NoFormTag, VersionedModelForm):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["department"].queryset = Department.objects.order_by("code")
-        self.fields["owner"].queryset = hq_staff_users()
+        self.fields["owner"].queryset = audience.hq_staff()
         self.fields["owner"].help_text = _("Empty: the department head is told until someone takes it.")
 
     def clean(self):

@@ -1,15 +1,15 @@
 """Pages for demands: thin views over selectors and services."""
 
-import csv
 import datetime
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, TemplateView, View
 
+from core.exports import FORMATS, table_response
 from core.forms import ObjectVersionForm
 from core.uploads import attachment_response
 from core.views import (
@@ -240,11 +240,6 @@ class AttachmentDownloadView(LoginRequiredMixin, View):
         )
 
 
-def spreadsheet_safe(text: str) -> str:
-    """Keep a name that starts like a formula from running as one in Excel (CSV/formula injection)."""
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 class DemandReportView(LoginRequiredMixin, TemplateView):
     """SLA figures per department, category or JV, over the demands the viewer sees."""
 
@@ -276,8 +271,7 @@ class DemandReportExportView(DemandReportView):
     """The same figures as XLSX or CSV."""
 
     def get(self, request, *args, **kwargs):
-        fmt = kwargs["fmt"]
-        if fmt not in ("csv", "xlsx"):
+        if kwargs["fmt"] not in FORMATS:
             raise Http404
         report = self.report()
         headers = [
@@ -296,7 +290,7 @@ class DemandReportExportView(DemandReportView):
         rows = [*report["rows"], *([report["total"]] if report["total"] else [])]
         data = [
             [
-                spreadsheet_safe(r.label),
+                r.label,
                 r.count,
                 r.open,
                 r.acknowledge_median,
@@ -310,20 +304,10 @@ class DemandReportExportView(DemandReportView):
             ]
             for r in rows
         ]
-        filename = f"demand-report-{report['by']}-{report['year'] or 'all'}.{fmt}"
-        if fmt == "csv":
-            response = HttpResponse(content_type="text/csv; charset=utf-8")
-            response.write("\ufeff")  # Excel opens UTF-8 CSV with Chinese correctly only with a BOM
-            writer = csv.writer(response)
-            writer.writerow(headers)
-            writer.writerows(["" if v is None else v for v in row] for row in data)
-        else:
-            import tablib
-
-            dataset = tablib.Dataset(*data, headers=headers, title=gettext("Demands")[:31])
-            response = HttpResponse(
-                dataset.export("xlsx"),
-                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            )
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+        return table_response(
+            headers=headers,
+            rows=data,
+            fmt=kwargs["fmt"],
+            filename=f"demand-report-{report['by']}-{report['year'] or 'all'}",
+            title=gettext("Demands"),
+        )
