@@ -34,6 +34,7 @@ urlpatterns = [
     path("ventures/", include("ventures.urls")),
     path("representatives/", include("representatives.urls")),
     path("demands/", include("demands.urls")),
+    path("research/", include("research.urls")),
     path("admin/", admin.site.urls),
     path("", HomeView.as_view(), name="home"),
 ]

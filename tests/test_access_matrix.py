@@ -51,6 +51,7 @@ from representatives.models import (
 )
 from tests import factories as f
 from tests.helpers import db_snapshot, form_data, indicators_post_data, rendered_form_data, venture_post_data
+from tests.research.builders import HIDDEN_RESEARCH, INTERNAL_OWN, research_world
 from ventures.models import Shareholding
 
 DENIED = frozenset({403, 404})
@@ -581,6 +582,115 @@ GOVERNANCE_REGISTRY: dict[str, Spec] = {
 }
 
 
+def _research_of(key):
+    return lambda p: {"pk": research_world(p)[key].pk}
+
+
+def _research_child(key, child, arg):
+    def kwargs(p):
+        made = research_world(p)
+        return {"pk": made[key].pk, arg: made[f"{key}_{child}"].pk}
+
+    return kwargs
+
+
+def _csv_rows(response):
+    """The number of data rows of a CSV export."""
+    return len(list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))) - 1
+
+
+# In each JV this year's research and last year's; the overview shows one year (this year's).
+RESEARCH_ROWS = {"nobody": 0, "rep": 1, "leader": 2, "hq": 2, "admin": 2}
+# Who works on the research: HQ (and the superuser); leadership reads it; a representative reads
+# their JV's without HQ's internal writing.
+RESEARCH_EDIT = {
+    "nobody": (404, 404),
+    "rep": (403, 404),
+    "leader": (403, 403),
+    "hq": (200, 200),
+    "admin": (200, 200),
+}
+# HQ's files and recommendations are internal: a representative does not even find them.
+RESEARCH_INTERNAL_READ = {**RESEARCH_EDIT, "rep": (404, 404), "leader": (200, 200)}
+RESEARCH_INTERNAL_EDIT = {**RESEARCH_EDIT, "rep": (404, 404)}
+# A file box on the research page: a POST only, once the research is found and the viewer may add to it.
+RESEARCH_UPLOAD = {**RESEARCH_EDIT, "hq": (405, 405), "admin": (405, 405)}
+# The JV's representatives in post fill and submit their data return; nobody else does.
+RETURN_FILL = {**RESEARCH_EDIT, "rep": (200, 404), "hq": (403, 403), "admin": (403, 403)}
+# A wish is raised as a demand by HQ or by the JV's representative.
+WISH_DEMAND = {**RESEARCH_EDIT, "rep": (200, 404)}
+
+RESEARCH_REGISTRY: dict[str, Spec] = {
+    "research:research_list": Spec(
+        "list", rows=RESEARCH_ROWS, count=_object_list_count, setup=research_world
+    ),
+    "research:research_export": Spec(
+        "list", rows=RESEARCH_ROWS, count=_csv_rows, kwargs={"fmt": "csv"}, setup=research_world
+    ),
+    "research:research_open": Spec("create", generic_post=False),
+    "research:research_detail": Spec("read", _research_of("own"), _research_of("other")),
+    "research:research_update": Spec(
+        "edit", _research_of("own"), _research_of("other"), expected=RESEARCH_EDIT, generic_post=False
+    ),
+    "research:research_share": Spec(
+        "edit", _research_of("own"), _research_of("other"), expected=RESEARCH_EDIT, generic_post=False
+    ),
+    "research:research_transition": Spec(
+        "edit",
+        lambda p: {"pk": research_world(p)["own"].pk, "action": "submit"},
+        lambda p: {"pk": research_world(p)["other"].pk, "action": "submit"},
+        expected=RESEARCH_EDIT,
+        generic_post=False,
+    ),
+    "research:research_file_upload": Spec(
+        "edit", _research_of("own"), _research_of("other"), expected=RESEARCH_UPLOAD, generic_post=False
+    ),
+    "research:research_file": Spec(
+        "read",
+        _research_child("own", "file", "file_pk"),
+        _research_child("other", "file", "file_pk"),
+        expected=RESEARCH_INTERNAL_READ,
+    ),
+    "research:return_update": Spec(
+        "edit", _research_of("own"), _research_of("other"), expected=RETURN_FILL, generic_post=False
+    ),
+    "research:return_submit": Spec(
+        "edit", _research_of("own"), _research_of("other"), expected=RETURN_FILL, generic_post=False
+    ),
+    "research:return_review": Spec(
+        "edit",
+        _research_of("own_submitted"),
+        _research_of("other_submitted"),
+        expected=RESEARCH_EDIT,
+        generic_post=False,
+    ),
+    "research:wish_demand": Spec(
+        "edit",
+        _research_child("own", "wish", "wish_pk"),
+        _research_child("other", "wish", "wish_pk"),
+        expected=WISH_DEMAND,
+        generic_post=False,
+    ),
+    "research:recommendation_create": Spec(
+        "edit", _research_of("own"), _research_of("other"), expected=RESEARCH_EDIT, generic_post=False
+    ),
+    "research:recommendation_update": Spec(
+        "edit",
+        _research_child("own", "recommendation", "rec_pk"),
+        _research_child("other", "recommendation", "rec_pk"),
+        expected=RESEARCH_INTERNAL_EDIT,
+        generic_post=False,
+    ),
+    "research:recommendation_demand": Spec(
+        "edit",
+        _research_child("own", "recommendation", "rec_pk"),
+        _research_child("other", "recommendation", "rec_pk"),
+        expected=RESEARCH_INTERNAL_EDIT,
+        generic_post=False,
+    ),
+}
+
+
 REGISTRY: dict[str, Spec] = {
     # With the governance records, so that every role's panels render.
     "home": Spec(
@@ -701,6 +811,7 @@ REGISTRY: dict[str, Spec] = {
         generic_post=False,
     ),
     **GOVERNANCE_REGISTRY,
+    **RESEARCH_REGISTRY,
 }
 
 # What each role gets, by kind of page: (own object, other's object). Lists and create pages
@@ -1420,6 +1531,21 @@ def _rep_pages(portfolio):
         reverse("representatives:representative_detail", args=[portfolio["rep_profile"].pk]),
         *_rep_demand_pages(portfolio),
         *_rep_governance_pages(portfolio),
+        *_rep_research_pages(portfolio),
+    ]
+
+
+def _rep_research_pages(portfolio):
+    """The research pages a representative reaches: their JV's research and data returns."""
+    made = research_world(portfolio)
+    return [
+        reverse("research:research_list"),
+        reverse("research:research_list") + f"?year={made['own_submitted'].year}",
+        reverse("research:research_export", args=["csv"]),
+        reverse("research:research_detail", args=[made["own"].pk]),
+        reverse("research:research_detail", args=[made["own_submitted"].pk]),
+        reverse("research:return_update", args=[made["own"].pk]),
+        reverse("research:wish_demand", args=[made["own"].pk, made["own_wish"].pk]),
     ]
 
 
@@ -1476,7 +1602,14 @@ def test_rep_pages_never_name_the_other_venture(language, portfolio, client_as):
         response = client.get(url)
         assert response.status_code == 200, url
         content = response.content.decode()
-        for hidden in [*_hidden_names(portfolio), *HIDDEN_DEMAND_TITLES, *HIDDEN_GOVERNANCE]:
+        for hidden in [
+            *_hidden_names(portfolio),
+            *HIDDEN_DEMAND_TITLES,
+            *HIDDEN_GOVERNANCE,
+            *HIDDEN_RESEARCH,
+            # HQ's own writing about the rep's JV is internal too.
+            *INTERNAL_OWN,
+        ]:
             assert hidden not in content, (url, hidden)
 
 

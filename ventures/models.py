@@ -337,3 +337,12 @@ class AnnualIndicators(VersionedModel):
 
     def get_absolute_url(self):
         return f"{self.jv.get_absolute_url()}#indicators"
+
+
+def indicator_field(name: str, **overrides) -> models.Field:
+    """A copy of one of ``AnnualIndicators``' figures (label, digits, validators), for a record that
+    collects the same figures (a JV's data return for the annual research)."""
+    field = AnnualIndicators._meta.get_field(name).clone()
+    for attribute, value in overrides.items():
+        setattr(field, attribute, value)
+    return field

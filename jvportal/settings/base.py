@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "ventures",
     "representatives",
     "demands",
+    "research",
 ]
 
 MIDDLEWARE = [
@@ -249,6 +250,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "demands.tasks.demand_deadlines_sweep_task",
         "schedule": crontab(minute="*/5"),
     },
+    # The annual research: open the year's research once the campaign's day has come (and for JVs
+    # that became operating since), then remind of data returns and research due and overdue.
+    # Daily, morning Beijing time; a missed day is caught up by the next run.
+    "research-daily": {
+        "task": "research.tasks.research_daily_task",
+        "schedule": crontab(hour=8, minute=10),
+    },
     # Resolved demands nobody rated within the rating window close on their own; hourly is ample.
     "demands-autoclose-sweep": {
         "task": "demands.tasks.demand_autoclose_sweep_task",
@@ -300,3 +308,6 @@ MEETING_INSTRUCTION_WARNING_WORKING_DAYS = env.int("MEETING_INSTRUCTION_WARNING_
 REPORT_QUARTERLY_DUE_DAYS = env.int("REPORT_QUARTERLY_DUE_DAYS", default=15)
 REPORT_ANNUAL_DUE_DAYS = env.int("REPORT_ANNUAL_DUE_DAYS", default=31)
 REPORT_OVERDUE_HQ_DAYS = env.int("REPORT_OVERDUE_HQ_DAYS", default=5)
+# Annual research: leadership hears of a research this many days past its due date (its lead and
+# department head from the first day). The campaign's day and due dates are in the admin.
+RESEARCH_OVERDUE_LEADERSHIP_DAYS = env.int("RESEARCH_OVERDUE_LEADERSHIP_DAYS", default=14)

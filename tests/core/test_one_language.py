@@ -30,7 +30,9 @@ from demands.models import Demand
 from representatives import services as rep_services
 from representatives.choices import ReportKind
 from representatives.models import Report, Representative
+from research import services as research_services
 from tests import factories as f
+from tests.research.builders import figures as research_figures
 
 LANGUAGES = ("en", "zh-hans")
 ROLES = ("hq", "rep")
@@ -48,7 +50,7 @@ CODES = [
 # ISO currency and country codes, the file formats the upload help names, the standard for the
 # social credit code, and file-size units.
 CODE_WORDS = {"CNY", "USD", "EUR", "JPY", "HKD", "GBP", "CHF", "SEK", "KRW", "CN", "DE", "FR"}
-CODE_WORDS |= {"PDF", "Office", "ZIP", "GB", "KB", "MB", "CSV", "XLSX"}
+CODE_WORDS |= {"PDF", "Office", "ZIP", "GB", "KB", "MB", "CSV", "XLSX", "Excel"}
 
 # Data the test portfolio holds in one language only.
 ENGLISH_ONLY_DATA = [
@@ -58,6 +60,7 @@ ENGLISH_ONLY_DATA = [
     "Appoint the auditor",
     "Supplier audit",
     "Steady and reliable.",
+    "Access to the Xiong'an market",
 ]
 CHINESE_ONLY_DATA = [
     "请协助申请出口信用保险补贴。",
@@ -67,6 +70,7 @@ CHINESE_ONLY_DATA = [
     "预算须经集团批准。",
     "本季度生产经营正常。",
     "主要供应商审计情况。",
+    "订单饱满，产能利用率高。",
 ]
 # Logins are typed as they are; the test users' display names are their logins.
 USERNAMES = ["hq", "rep", "other_rep"]
@@ -272,7 +276,30 @@ def world(portfolio, hq):
         },
     )
     rep_services.evaluation_publish(evaluation=evaluation, actor=hq, expected_version=evaluation.version)
+
+    research = research_services.research_open(jv=own, year=2026, actor=hq)
+    research = research_services.research_transition(
+        research=research, action="start", actor=hq, expected_version=research.version
+    )
+    research_services.research_update(
+        research=research,
+        actor=hq,
+        data={"findings": "订单饱满，产能利用率高。"},
+        expected_version=research.version,
+    )
+    data_return = research.data_return
+    data_return = research_services.data_return_update(
+        data_return=data_return,
+        actor=rep,
+        data=research_figures(),
+        wishes=[{"title": "Access to the Xiong'an market", "category": "market"}],
+        expected_version=data_return.version,
+    )
+    research_services.data_return_submit(
+        data_return=data_return, actor=rep, expected_version=data_return.version
+    )
     return {
+        "research": research,
         "demand": demand,
         "meeting": meeting,
         "quarterly": quarterly,
@@ -300,6 +327,8 @@ def pages(portfolio, world, role: str) -> list[str]:
         reverse("demands:demand_list"),
         reverse("demands:demand_detail", args=[world["demand"].pk]),
         reverse("demands:demand_report"),
+        reverse("research:research_list"),
+        reverse("research:research_detail", args=[world["research"].pk]),
         reverse("notifications:notification_list"),
         reverse("notifications:preferences"),
         reverse("password_change"),
@@ -316,6 +345,10 @@ def pages(portfolio, world, role: str) -> list[str]:
             reverse("representatives:meeting_create"),
             reverse("demands:demand_route", args=[demand]),
             reverse("demands:demand_transition", args=[demand, "resolve"]),
+            reverse("research:research_update", args=[world["research"].pk]),
+            reverse("research:return_review", args=[world["research"].pk]),
+            reverse("research:recommendation_create", args=[world["research"].pk]),
+            reverse("research:research_open"),
         ]
     else:
         urls += [
