@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.history import history_entries
 from core.roles import is_representative, sees_all_ventures
+from demands.choices import Source
 
 from . import permissions
 from .choices import OWED_RETURN_STATUSES, FigureChoice, ResearchStatus, ReturnStatus
@@ -204,7 +205,10 @@ def home_research_panel(user) -> dict | None:
 
 
 def demand_origin(demand, user) -> dict | None:
-    """For a demand raised from a research's wish or recommendation: the research it came from."""
+    """For a demand raised from a research's wish or recommendation: the research it came from (no
+    query for a demand from elsewhere)."""
+    if demand.source != Source.RESEARCH:
+        return None
     wish = Wish.objects.filter(demand=demand).select_related("data_return__research__jv").first()
     research = wish.data_return.research if wish else None
     label = _("Raised from the JV's data return")
