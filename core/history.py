@@ -48,6 +48,9 @@ def _display(record, model_field, value, fk_labels):
         return ", ".join(str(labels.get(v, v)) for v in value) or "—"
     if isinstance(value, datetime.datetime):
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    display = getattr(record.instance_type, "HISTORY_DISPLAY", {}).get(model_field.name)
+    if display is not None:
+        return display(value) or "—"
     if isinstance(model_field, models.JSONField):
         # Computed data (a report's facts of the year) says nothing useful as a raw dump.
         return str(_("recomputed"))

@@ -20,6 +20,7 @@ from ventures.models import AnnualIndicators, JointVenture, indicator_field
 from .choices import (
     OPEN_RESEARCH_STATUSES,
     OWED_RETURN_STATUSES,
+    FigureChoice,
     RecommendationStatus,
     ResearchStatus,
     ReturnStatus,
@@ -78,7 +79,7 @@ class CampaignSettings(models.Model):
 
     @classmethod
     def current(cls) -> "CampaignSettings":
-        """The one row (created with the defaults if an admin deleted it)."""
+        """The one row (a migration makes it), else the defaults, unsaved."""
         row = cls.objects.order_by("pk").first()
         return row or cls(statuses=[VentureStatus.OPERATING])
 
@@ -221,6 +222,22 @@ class AnnualResearch(VersionedModel):
         return self.year - 1
 
 
+def describe_accepted(accepted: dict | None) -> str:
+    """A data return's ``accepted_figures`` as history shows it: which figures the JV's return set
+    and which kept the figure already recorded."""
+    taken: dict[str, list[str]] = {FigureChoice.RETURNED: [], FigureChoice.RECORDED: []}
+    for name, figure in (accepted or {}).items():
+        taken.setdefault(figure.get("kept"), []).append(str(DataReturn._meta.get_field(name).verbose_name))
+    parts = []
+    if taken[FigureChoice.RETURNED]:
+        parts.append(_("from the return: %(figures)s") % {"figures": ", ".join(taken[FigureChoice.RETURNED])})
+    if taken[FigureChoice.RECORDED]:
+        parts.append(
+            _("kept as recorded: %(figures)s") % {"figures": ", ".join(taken[FigureChoice.RECORDED])}
+        )
+    return "; ".join(parts)
+
+
 class DataReturn(VersionedModel):
     """The JV's answer to HQ's data request for its research: last year's figures (the fields of
     ``AnnualIndicators``), its plans and intentions, its difficulties, and what it wants from the
@@ -269,6 +286,8 @@ class DataReturn(VersionedModel):
     history = HistoricalRecords()
 
     FIGURE_FIELDS = AnnualIndicators.FIGURE_FIELDS
+    # How history shows the figures accepted (core.history).
+    HISTORY_DISPLAY = {"accepted_figures": describe_accepted}
 
     class Meta:
         verbose_name = _("data return")

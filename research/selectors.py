@@ -6,6 +6,7 @@ import datetime
 from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from core.history import history_entries
@@ -91,7 +92,7 @@ def research_detail_context(*, research: AnnualResearch, user, today=None) -> di
     figures = [
         {
             "name": name,
-            "label": DataReturn._meta.get_field(name).verbose_name,
+            "label": capfirst(DataReturn._meta.get_field(name).verbose_name),
             "returned": getattr(data_return, name),
             "recorded": (accepted.get(name) or {}).get("recorded"),
             "kept_label": labels.get((accepted.get(name) or {}).get("kept"), ""),

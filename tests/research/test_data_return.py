@@ -215,6 +215,20 @@ def test_hq_chooses_figure_by_figure_and_history_says_who(world, recorded, choic
     }
 
 
+def test_the_research_history_says_which_figures_the_return_set(world, recorded, client_as):
+    _fill(world, revenue=1100, headcount=100)
+    submitted = _submit(world)
+    services.data_return_accept(
+        data_return=submitted,
+        actor=world["hq"],
+        choices={"revenue": FigureChoice.RETURNED},
+        expected_version=submitted.version,
+    )
+    page = client_as(world["hq"]).get(submitted.research.get_absolute_url()).content.decode()
+    assert "from the return: revenue; kept as recorded: net profit, tax paid" in page
+    assert "recomputed" not in page
+
+
 def test_an_indicators_row_changed_meanwhile_is_not_overwritten(world, recorded):
     _fill(world, revenue=1100)
     submitted = _submit(world)
