@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from core.workdays import local_zone
+from demands import services as demand_services
 from ventures.models import AnnualIndicators
 
 from . import services
@@ -275,5 +276,7 @@ def seed(ctx: dict) -> None:
     today = timezone.localdate()
     _last_year(users, ventures, today)
     _this_year(users, ventures, today)
-    # What the daily job would have said by now.
+    # What the daily jobs would have said by now, the demands' included: the demands made from
+    # recommendations and wishes came after the demands' own story ran its sweeps.
     services.research_reminders_sweep(today=today)
+    demand_services.demand_deadlines_sweep(now=timezone.now())

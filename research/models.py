@@ -224,9 +224,15 @@ class AnnualResearch(VersionedModel):
 
 def describe_accepted(accepted: dict | None) -> str:
     """A data return's ``accepted_figures`` as history shows it: which figures the JV's return set
-    and which kept the figure already recorded."""
+    and which kept the figure already recorded although the return said otherwise (a figure both
+    agree on is not worth a word)."""
     taken: dict[str, list[str]] = {FigureChoice.RETURNED: [], FigureChoice.RECORDED: []}
-    for name, figure in (accepted or {}).items():
+    accepted = accepted or {}
+    # In the form's order: jsonb keeps its keys in an order of its own.
+    for name in (name for name in DataReturn.FIGURE_FIELDS if name in accepted):
+        figure = accepted[name]
+        if figure.get("returned") == figure.get("recorded"):
+            continue
         taken.setdefault(figure.get("kept"), []).append(str(DataReturn._meta.get_field(name).verbose_name))
     parts = []
     if taken[FigureChoice.RETURNED]:

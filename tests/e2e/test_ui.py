@@ -202,9 +202,12 @@ def test_back_to_a_search_htmx_no_longer_holds_restores_the_whole_page(login):
     page.wait_for_url(re.compile(r"q=Siemens"))
     page.evaluate("() => sessionStorage.removeItem('htmx-history-cache')")
 
-    with page.expect_request(lambda r: r.headers.get("hx-history-restore-request") == "true"):
+    with page.expect_response(lambda r: r.request.headers.get("hx-history-restore-request") == "true"):
         page.go_back()
     expect(page).to_have_url(re.compile(r"q=Otis"))
+    # The address changes before the answer is swapped in: wait for Otis (the Siemens search also
+    # had one row), or the typing below lands in the page about to be replaced.
+    expect(page.get_by_test_id("venture-table")).to_contain_text(VENTURE_NAMES["otis"][1])
     expect(page.get_by_test_id("venture-table").locator("tbody tr")).to_have_count(1)
     expect(page.locator("nav.portal-nav")).to_have_count(1)
     expect(page.get_by_test_id("filter-form")).to_have_count(1)

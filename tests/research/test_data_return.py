@@ -216,12 +216,18 @@ def test_hq_chooses_figure_by_figure_and_history_says_who(world, recorded, choic
 
 
 def test_the_research_history_says_which_figures_the_return_set(world, recorded, client_as):
-    _fill(world, revenue=1100, headcount=100)
+    # Revenue taken from the return, net profit and tax paid kept although the return differs; the
+    # figures both agree on go unmentioned.
+    _fill(world, revenue=1100, net_profit=120, tax_paid=60, headcount=100)
     submitted = _submit(world)
     services.data_return_accept(
         data_return=submitted,
         actor=world["hq"],
-        choices={"revenue": FigureChoice.RETURNED},
+        choices={
+            "revenue": FigureChoice.RETURNED,
+            "net_profit": FigureChoice.RECORDED,
+            "tax_paid": FigureChoice.RECORDED,
+        },
         expected_version=submitted.version,
     )
     page = client_as(world["hq"]).get(submitted.research.get_absolute_url()).content.decode()
