@@ -1,16 +1,19 @@
 """The pieces every portal view is built from: the scoped list, the service form and the one base
 view for an action on a record (``ObjectActionView``)."""
 
+from types import SimpleNamespace
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect, QueryDict
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext
 from django.views.generic import CreateView, FormView
 from django_filters.views import FilterView
 
+from core.exports import FORMATS, Column, ListExport
 from core.forms import add_bootstrap_classes
 
 
@@ -87,6 +90,11 @@ class RecordCreateView(LoginRequiredMixin, UserFormKwargsMixin, ServiceFormMixin
 class ScopedFilterView(LoginRequiredMixin, FilterView):
     """A paginated list whose filter form knows the user (to scope its dropdowns).
 
+    With ``export`` (a ``core.exports.ListExport``) the same view answers its export URL (a
+    ``fmt`` of csv or xlsx in the URL): every row the list would show under the same filters and
+    sort, in the user's scope, streamed. ``listed(user, params)`` gives that queryset without a
+    request, for the dashboards' figures, which must count exactly what their link lists.
+
     An htmx request from the filter form gets only the results (``partial_template_name``); htmx
     restoring a page it has no copy of (Back after the page left its history cache) asks with
     ``HX-History-Restore-Request`` and needs the whole page. The same URL thus answers two ways,
@@ -96,11 +104,45 @@ class ScopedFilterView(LoginRequiredMixin, FilterView):
 
     partial_template_name: str | None = None
     vary_on_headers = ("HX-Request", "HX-History-Restore-Request")
+    export: ListExport | None = None
 
     def dispatch(self, request, *args, **kwargs):
         response = super().dispatch(request, *args, **kwargs)
         patch_vary_headers(response, self.vary_on_headers)
         return response
+
+    def get(self, request, *args, **kwargs):
+        fmt = kwargs.get("fmt")
+        if fmt is not None:
+            if self.export is None or fmt not in FORMATS:
+                raise Http404
+            return self.export.response(self.filtered(), fmt, columns=self.export_columns())
+        self.object_list = self.filtered()
+        context = self.get_context_data(filter=self.filterset, object_list=self.object_list)
+        return self.render_to_response(context)
+
+    def export_columns(self) -> list[Column]:
+        """The export's columns for this viewer (a view may leave out what the viewer cannot read)."""
+        return self.export.columns
+
+    def filtered(self):
+        """Every row the list shows under the request's filters and sort, as FilterView decides it
+        (an invalid filter under strict mode: none)."""
+        self.filterset = filterset = self.get_filterset(self.get_filterset_class())
+        if not filterset.is_bound or filterset.is_valid() or not self.get_strict():
+            return filterset.qs
+        return filterset.queryset.none()
+
+    @classmethod
+    def listed(cls, user, params: dict | None = None):
+        """The rows the list shows ``user`` for the query ``params``, as a queryset."""
+        view = cls()
+        query = QueryDict(mutable=True)
+        for key, value in (params or {}).items():
+            query[key] = value
+        view.request = SimpleNamespace(user=user, GET=query, method="GET", htmx=None)
+        view.args, view.kwargs = (), {}
+        return view.filtered()
 
     def wants_partial(self) -> bool:
         htmx = getattr(self.request, "htmx", None)

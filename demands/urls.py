@@ -5,6 +5,7 @@ from . import views
 app_name = "demands"
 urlpatterns = [
     path("", views.DemandListView.as_view(), name="demand_list"),
+    path("export.<str:fmt>", views.DemandListView.as_view(), name="demand_list_export"),
     path("new/", views.DemandCreateView.as_view(), name="demand_create"),
     path("reports/", views.DemandReportView.as_view(), name="demand_report"),
     path(

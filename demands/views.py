@@ -9,7 +9,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, TemplateView, View
 
-from core.exports import FORMATS, table_response
+from core.exports import FORMATS, Column, ListExport, table_response
 from core.forms import ObjectVersionForm
 from core.uploads import attachment_response
 from core.views import (
@@ -32,6 +32,23 @@ class DemandListView(ScopedFilterView):
     filterset_class = DemandFilter
     template_name = "demands/demand_list.html"
     partial_template_name = "demands/includes/demand_table.html"
+    export = ListExport(
+        filename="demands",
+        title=_("Demands"),
+        columns=[
+            Column(_("Reference"), lambda d: d.reference),
+            Column(_("Title"), lambda d: d.title),
+            Column(_("Joint venture"), lambda d: str(d.jv)),
+            Column(_("Category"), lambda d: d.get_category_display()),
+            Column(_("Priority"), lambda d: d.get_priority_display()),
+            Column(_("Status"), lambda d: d.get_status_display()),
+            Column(_("Department"), lambda d: str(d.department) if d.department else ""),
+            Column(_("Owner"), lambda d: str(d.owner) if d.owner else ""),
+            Column(_("Deadline"), lambda d: d.due_at),
+            Column(_("Submitted on"), lambda d: d.submitted_at),
+            Column(_("Resolved"), lambda d: d.resolved_at),
+        ],
+    )
 
     def get_queryset(self):
         return selectors.demand_list(user=self.request.user)

@@ -7,8 +7,18 @@ from django.utils.translation import gettext_lazy as _
 
 from ventures.models import JointVenture
 
-from .choices import EvaluationStatus, Grade, MeetingKind, MeetingStatus, ReportKind, ReportStatus, SeatRole
-from .models import Appointment, Evaluation, Meeting, Report, Representative
+from .choices import (
+    OPEN_INSTRUCTION_STATES,
+    EvaluationStatus,
+    Grade,
+    InstructionState,
+    MeetingKind,
+    MeetingStatus,
+    ReportKind,
+    ReportStatus,
+    SeatRole,
+)
+from .models import Appointment, Evaluation, Meeting, Proposal, Report, Representative
 
 
 class RepresentativeFilter(django_filters.FilterSet):
@@ -195,3 +205,21 @@ class EvaluationFilter(django_filters.FilterSet):
         return queryset.filter(
             Q(representative__name__icontains=value) | Q(representative__name_en__icontains=value)
         )
+
+
+class InstructionQueueFilter(django_filters.FilterSet):
+    """The instruction queue's tabs: every open state, or one."""
+
+    state = django_filters.ChoiceFilter(
+        label=_("Instruction"),
+        field_name="instruction_state",
+        choices=[(s, InstructionState(s).label) for s in OPEN_INSTRUCTION_STATES],
+        empty_label=_("All"),
+    )
+
+    class Meta:
+        model = Proposal
+        fields = ["state"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)

@@ -6,7 +6,7 @@ app_name = "research"
 
 urlpatterns = [
     path("", views.ResearchListView.as_view(), name="research_list"),
-    path("export.<str:fmt>", views.ResearchExportView.as_view(), name="research_export"),
+    path("export.<str:fmt>", views.ResearchListView.as_view(), name="research_list_export"),
     path("new/", views.ResearchOpenView.as_view(), name="research_open"),
     path("<int:pk>/", views.ResearchDetailView.as_view(), name="research_detail"),
     path("<int:pk>/edit/", views.ResearchUpdateView.as_view(), name="research_update"),

@@ -7,7 +7,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, View
 
-from core.exports import FORMATS, table_response
+from core.exports import Column, ListExport
 from core.uploads import attachment_response
 from core.views import ObjectActionView, RecordCreateView, ScopedFilterView
 
@@ -32,6 +32,8 @@ from .workflow import DATA_RETURN, RESEARCH
 
 # --- The year's overview -------------------------------------------------------------------------
 
+RETURN_STATES = {"received": _("Received"), "awaited": _("Awaited"), "late": _("Late")}
+
 
 class ResearchListView(ScopedFilterView):
     """Every JV's research of one year: status, lead, data return, due date, days late."""
@@ -40,6 +42,23 @@ class ResearchListView(ScopedFilterView):
     filterset_class = ResearchFilter
     template_name = "research/annualresearch_list.html"
     partial_template_name = "research/includes/research_table.html"
+    export = ListExport(
+        filename="annual-research",
+        title=_("Annual research"),
+        columns=[
+            Column(_("Joint venture"), lambda r: str(r.jv)),
+            Column(_("Year"), lambda r: r.year),
+            Column(_("Status"), lambda r: r.get_status_display()),
+            Column(_("Lead"), lambda r: str(r.lead) if r.lead else ""),
+            Column(_("Data return"), lambda r: RETURN_STATES[r.return_state]),
+            Column(_("Data return due"), lambda r: r.data_return.due_date),
+            Column(_("Research due"), lambda r: r.due_date),
+            Column(_("Days late"), lambda r: r.days_late),
+            Column(
+                _("Opened by"), lambda r: str(r.opened_by) if r.opened_by else gettext("The yearly campaign")
+            ),
+        ],
+    )
 
     def get_queryset(self):
         return selectors.research_list(user=self.request.user).order_by("jv__name", "pk")
@@ -60,49 +79,6 @@ class ResearchListView(ScopedFilterView):
         context["can_open"] = permissions.can_open(self.request.user)
         context["internal"] = permissions.reads_internal(self.request.user)
         return context
-
-
-class ResearchExportView(ResearchListView):
-    """The overview as the viewer filtered and sorted it, as CSV or XLSX."""
-
-    def get(self, request, *args, **kwargs):
-        if kwargs["fmt"] not in FORMATS:
-            raise Http404
-        filterset = self.get_filterset(self.get_filterset_class())
-        rows = filterset.qs if filterset.is_valid() else self.get_queryset().none()
-        states = {"received": gettext("Received"), "awaited": gettext("Awaited"), "late": gettext("Late")}
-        headers = [
-            gettext("Joint venture"),
-            gettext("Year"),
-            gettext("Status"),
-            gettext("Lead"),
-            gettext("Data return"),
-            gettext("Data return due"),
-            gettext("Research due"),
-            gettext("Days late"),
-            gettext("Opened by"),
-        ]
-        data = [
-            [
-                str(r.jv),
-                r.year,
-                r.get_status_display(),
-                str(r.lead) if r.lead else "",
-                states[r.return_state],
-                r.data_return.due_date.isoformat(),
-                r.due_date.isoformat(),
-                r.days_late,
-                str(r.opened_by) if r.opened_by else gettext("The yearly campaign"),
-            ]
-            for r in rows
-        ]
-        return table_response(
-            headers=headers,
-            rows=data,
-            fmt=kwargs["fmt"],
-            filename="annual-research",
-            title=gettext("Annual research"),
-        )
 
 
 class ResearchOpenView(RecordCreateView):

@@ -50,6 +50,7 @@ from representatives.models import (
     ReportEntry,
 )
 from tests import factories as f
+from tests.downloads import body
 from tests.helpers import db_snapshot, form_data, indicators_post_data, rendered_form_data, venture_post_data
 from tests.research.builders import HIDDEN_RESEARCH, INTERNAL_OWN, research_world
 from ventures.models import Shareholding
@@ -102,6 +103,11 @@ class Spec:
 
 def _object_list_count(response):
     return len(response.context["object_list"])
+
+
+def _csv_rows(response):
+    """The number of data rows of a CSV export."""
+    return len(list(csv.reader(io.StringIO(body(response).decode("utf-8-sig"))))) - 1
 
 
 def _home_count(response):
@@ -191,7 +197,7 @@ def _report_count(response):
 
 def _csv_count(response):
     """The number of demands on the export's last line (the total), 0 for an empty export."""
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(body(response).decode("utf-8-sig"))))
     return int(rows[-1][1]) if len(rows) > 1 else 0
 
 
@@ -482,6 +488,9 @@ GOVERNANCE_REGISTRY: dict[str, Spec] = {
     "representatives:meeting_list": Spec(
         "list", rows=MEETING_ROWS, count=_object_list_count, setup=_governance
     ),
+    "representatives:meeting_list_export": Spec(
+        "list", rows=MEETING_ROWS, count=_csv_rows, kwargs={"fmt": "csv"}, setup=_governance
+    ),
     "representatives:meeting_create": Spec("create", expected=MEETING_CREATE, generic_post=False),
     "representatives:meeting_detail": Spec("read", _meeting("own"), _meeting("other"), setup=_governance),
     "representatives:meeting_update": Spec(
@@ -532,8 +541,14 @@ GOVERNANCE_REGISTRY: dict[str, Spec] = {
     "representatives:instruction_queue": Spec(
         "list", rows=QUEUE_ROWS, count=_object_list_count, setup=_governance, expected=QUEUE
     ),
+    "representatives:instruction_queue_export": Spec(
+        "list", rows=QUEUE_ROWS, count=_csv_rows, kwargs={"fmt": "csv"}, setup=_governance, expected=QUEUE
+    ),
     "representatives:report_list": Spec(
         "list", rows=REPORT_ROWS, count=_object_list_count, setup=_governance
+    ),
+    "representatives:report_list_export": Spec(
+        "list", rows=REPORT_ROWS, count=_csv_rows, kwargs={"fmt": "csv"}, setup=_governance
     ),
     "representatives:report_create": Spec("create", expected=REPORT_CREATE, generic_post=False),
     "representatives:report_detail": Spec("read", _report("own"), _report("other")),
@@ -560,6 +575,9 @@ GOVERNANCE_REGISTRY: dict[str, Spec] = {
     "representatives:report_file": Spec("read", _report_file("own"), _report_file("other")),
     "representatives:evaluation_list": Spec(
         "list", rows=EVALUATION_ROWS, count=_object_list_count, setup=_governance
+    ),
+    "representatives:evaluation_list_export": Spec(
+        "list", rows=EVALUATION_ROWS, count=_csv_rows, kwargs={"fmt": "csv"}, setup=_governance
     ),
     "representatives:evaluation_create": Spec("create", generic_post=False),
     # A representative reads their own evaluation once published, never another's.
@@ -594,11 +612,6 @@ def _research_child(key, child, arg):
     return kwargs
 
 
-def _csv_rows(response):
-    """The number of data rows of a CSV export."""
-    return len(list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))) - 1
-
-
 # In each JV this year's research and last year's; the overview shows one year (this year's).
 RESEARCH_ROWS = {"nobody": 0, "rep": 1, "leader": 2, "hq": 2, "admin": 2}
 # Who works on the research: HQ (and the superuser); leadership reads it; a representative reads
@@ -624,7 +637,7 @@ RESEARCH_REGISTRY: dict[str, Spec] = {
     "research:research_list": Spec(
         "list", rows=RESEARCH_ROWS, count=_object_list_count, setup=research_world
     ),
-    "research:research_export": Spec(
+    "research:research_list_export": Spec(
         "list", rows=RESEARCH_ROWS, count=_csv_rows, kwargs={"fmt": "csv"}, setup=research_world
     ),
     "research:research_open": Spec("create", generic_post=False),
@@ -702,14 +715,33 @@ REGISTRY: dict[str, Spec] = {
     "ventures:venture_list": Spec(
         "list", rows={"nobody": 0, "rep": 1, "leader": 2, "hq": 2, "admin": 2}, count=_object_list_count
     ),
+    "ventures:venture_list_export": Spec(
+        "list",
+        rows={"nobody": 0, "rep": 1, "leader": 2, "hq": 2, "admin": 2},
+        count=_csv_rows,
+        kwargs={"fmt": "csv"},
+    ),
     "ventures:party_list": Spec(
         # The rep sees the two shareholders of their JV (the group company and its partner).
         "list",
         rows={"nobody": 0, "rep": 2, "leader": 3, "hq": 3, "admin": 3},
         count=_object_list_count,
     ),
+    "ventures:party_list_export": Spec(
+        # The rep sees the two shareholders of their JV (the group company and its partner).
+        "list",
+        rows={"nobody": 0, "rep": 2, "leader": 3, "hq": 3, "admin": 3},
+        count=_csv_rows,
+        kwargs={"fmt": "csv"},
+    ),
     "representatives:representative_list": Spec(
         "list", rows={"nobody": 0, "rep": 1, "leader": 2, "hq": 2, "admin": 2}, count=_object_list_count
+    ),
+    "representatives:representative_list_export": Spec(
+        "list",
+        rows={"nobody": 0, "rep": 1, "leader": 2, "hq": 2, "admin": 2},
+        count=_csv_rows,
+        kwargs={"fmt": "csv"},
     ),
     "ventures:venture_create": Spec("create"),
     "ventures:party_create": Spec("create"),
@@ -779,6 +811,9 @@ REGISTRY: dict[str, Spec] = {
     "notifications:notification_read_all": Spec("self", post_only=True, inbox=True),
     "notifications:preferences": Spec("self"),
     "demands:demand_list": Spec("list", rows=DEMAND_ROWS, count=_object_list_count, setup=_demands),
+    "demands:demand_list_export": Spec(
+        "list", rows=DEMAND_ROWS, count=_csv_rows, kwargs={"fmt": "csv"}, setup=_demands
+    ),
     # The report and its export count only the demands the viewer sees.
     "demands:demand_report": Spec("list", rows=DEMAND_ROWS, count=_report_count, setup=_demands),
     "demands:demand_report_export": Spec(
@@ -907,7 +942,7 @@ def test_get(name, role, request, portfolio, client_as):
         response = client.get(url)
         if response.streaming:
             # A download: reading it to the end lets the test client close the file.
-            b"".join(response.streaming_content)
+            body(response)
         if role == "anonymous":
             assert response.status_code == 302, url
             assert response.url == f"{reverse('login')}?next={quote(url)}"
@@ -1532,6 +1567,19 @@ def _rep_pages(portfolio):
         *_rep_demand_pages(portfolio),
         *_rep_governance_pages(portfolio),
         *_rep_research_pages(portfolio),
+        # Every list's export holds what the list holds, no more.
+        *[
+            reverse(f"{name}_export", args=["csv"])
+            for name in [
+                "ventures:venture_list",
+                "ventures:party_list",
+                "representatives:representative_list",
+                "representatives:meeting_list",
+                "representatives:report_list",
+                "representatives:evaluation_list",
+                "demands:demand_list",
+            ]
+        ],
     ]
 
 
@@ -1541,7 +1589,7 @@ def _rep_research_pages(portfolio):
     return [
         reverse("research:research_list"),
         reverse("research:research_list") + f"?year={made['own_submitted'].year}",
-        reverse("research:research_export", args=["csv"]),
+        reverse("research:research_list_export", args=["csv"]),
         reverse("research:research_detail", args=[made["own"].pk]),
         reverse("research:research_detail", args=[made["own_submitted"].pk]),
         reverse("research:return_update", args=[made["own"].pk]),
@@ -1601,7 +1649,7 @@ def test_rep_pages_never_name_the_other_venture(language, portfolio, client_as):
     for url in _rep_pages(portfolio):
         response = client.get(url)
         assert response.status_code == 200, url
-        content = response.content.decode()
+        content = body(response).decode()
         for hidden in [
             *_hidden_names(portfolio),
             *HIDDEN_DEMAND_TITLES,
@@ -1621,7 +1669,7 @@ def test_hq_pages_do_name_the_other_venture(portfolio, hq, client_as):
         hq.language = language
         hq.save(update_fields=["language"])
         for url in [*_rep_pages(portfolio)[:4], *_rep_demand_pages(portfolio)[:5]]:
-            seen += client.get(url).content.decode()
+            seen += body(client.get(url)).decode()
     for hidden in [*_hidden_names(portfolio), *HIDDEN_DEMAND_TITLES]:
         assert hidden in seen, hidden
 
@@ -1643,7 +1691,7 @@ def test_hq_pages_do_name_the_others_meetings_reports_and_evaluations(portfolio,
             for key in ("other", "colleague", "own_draft")
         ],
     ]
-    seen = "".join(client.get(url).content.decode() for url in urls)
+    seen = "".join(body(client.get(url)).decode() for url in urls)
     for hidden in HIDDEN_GOVERNANCE:
         assert hidden in seen, hidden
 

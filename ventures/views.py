@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, TemplateView
 
+from core.exports import Column, ListExport
 from core.roles import can_edit_registry
 from core.views import (
     ObjectActionView,
@@ -45,6 +46,23 @@ class VentureListView(ScopedFilterView):
     filterset_class = VentureFilter
     template_name = "ventures/jointventure_list.html"
     partial_template_name = "ventures/includes/jointventure_table.html"
+    export = ListExport(
+        filename="joint-ventures",
+        title=_("Joint ventures"),
+        columns=[
+            Column(_("Name"), str),
+            Column(_("Unified social credit code"), lambda v: v.uscc),
+            Column(_("Foreign partners"), lambda v: "; ".join(str(h.party) for h in v.foreign_holdings)),
+            Column(_("Industry"), lambda v: v.get_industry_display()),
+            Column(_("Strategic tier"), lambda v: v.get_strategic_tier_display()),
+            Column(_("Status"), lambda v: v.get_status_display()),
+            Column(_("Department"), lambda v: str(v.department)),
+            Column(_("Group stake (%)"), lambda v: v.group_stake),
+            Column(_("Registered capital"), lambda v: v.registered_capital),
+            Column(_("Currency"), lambda v: v.currency),
+            Column(_("Established"), lambda v: v.established_on),
+        ],
+    )
 
     def get_queryset(self):
         return selectors.venture_list(user=self.request.user).order_by("name")
@@ -224,6 +242,16 @@ class PartyListView(ScopedFilterView):
     filterset_class = PartyFilter
     template_name = "ventures/party_list.html"
     partial_template_name = "ventures/includes/party_table.html"
+    export = ListExport(
+        filename="shareholders",
+        title=_("Shareholders"),
+        columns=[
+            Column(_("Name"), str),
+            Column(_("Kind"), lambda p: p.get_kind_display()),
+            Column(_("Country"), lambda p: str(p.country.name)),
+            Column(_("Joint ventures"), lambda p: p.venture_count),
+        ],
+    )
 
     def get_queryset(self):
         return selectors.party_list(user=self.request.user).order_by("kind", "name")

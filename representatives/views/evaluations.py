@@ -1,9 +1,11 @@
 """Pages for evaluations: HQ writes and publishes; a representative reads their own, once published."""
 
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
 
+from core.exports import Column, ListExport
 from core.views import (
     ObjectActionView,
     RecordCreateView,
@@ -21,6 +23,23 @@ class EvaluationListView(ScopedFilterView):
     filterset_class = EvaluationFilter
     template_name = "representatives/evaluation_list.html"
     partial_template_name = "representatives/includes/evaluation_table.html"
+    export = ListExport(
+        filename="evaluations",
+        title=_("Evaluations"),
+        columns=[
+            Column(_("Year"), lambda e: e.year),
+            Column(_("Representative"), lambda e: str(e.representative)),
+            Column(_("Learning"), lambda e: e.learning),
+            Column(_("Communication"), lambda e: e.communication),
+            Column(_("Playing their role"), lambda e: e.role),
+            Column(_("Proficiency"), lambda e: e.proficiency),
+            Column(
+                _("Bottom line"), lambda e: gettext("Kept") if e.bottom_line_kept else gettext("Breached")
+            ),
+            Column(_("Overall grade"), lambda e: e.get_grade_display()),
+            Column(_("Status"), lambda e: e.get_status_display()),
+        ],
+    )
 
     def get_queryset(self):
         return selectors.evaluation_list(user=self.request.user)

@@ -4,9 +4,11 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import DetailView, ListView, View
+from django.views.generic import DetailView, View
 
+from core.exports import Column, ListExport
 from core.roles import can_edit_registry, is_leadership
 from core.uploads import attachment_response
 from core.views import (
@@ -17,7 +19,7 @@ from core.views import (
 )
 
 from .. import permissions, selectors, services, workflow
-from ..filters import MeetingFilter
+from ..filters import InstructionQueueFilter, MeetingFilter
 from ..forms import (
     ApprovalForm,
     CancelForm,
@@ -36,6 +38,21 @@ class MeetingListView(ScopedFilterView):
     filterset_class = MeetingFilter
     template_name = "representatives/meeting_list.html"
     partial_template_name = "representatives/includes/meeting_table.html"
+    export = ListExport(
+        filename="meetings",
+        title=_("Meetings"),
+        columns=[
+            Column(_("Date"), lambda m: m.meeting_at),
+            Column(_("Meeting"), lambda m: m.title),
+            Column(_("Kind"), lambda m: m.get_kind_display()),
+            Column(_("Joint venture"), lambda m: str(m.jv)),
+            Column(_("Attending"), lambda m: str(m.representative) if m.representative else ""),
+            Column(_("Proposals"), lambda m: m.proposal_count),
+            Column(_("Instructions outstanding"), lambda m: m.open_count),
+            Column(_("Instructions due"), lambda m: m.instruction_due_at),
+            Column(_("Status"), lambda m: m.get_status_display()),
+        ],
+    )
 
     def get_queryset(self):
         # Latest first; the "ahead" filter turns it round (soonest first).
@@ -333,11 +350,27 @@ class VoteView(_ProposalAction):
         )
 
 
-class InstructionQueueView(LoginRequiredMixin, ListView):
+class InstructionQueueView(ScopedFilterView):
     """HQ's queue: every proposal awaiting an instruction, soonest meeting first."""
 
+    model = Proposal
+    filterset_class = InstructionQueueFilter
     template_name = "representatives/instruction_queue.html"
     context_object_name = "proposals"
+    export = ListExport(
+        filename="instruction-queue",
+        title=_("Instruction queue"),
+        columns=[
+            Column(_("Meeting"), lambda p: p.meeting.title),
+            Column(_("Joint venture"), lambda p: str(p.meeting.jv)),
+            Column(_("Date"), lambda p: p.meeting.meeting_at),
+            Column(_("Instructions due"), lambda p: p.meeting.instruction_due_at),
+            Column(_("Proposal"), lambda p: f"{p.number}. {p.title}"),
+            Column(_("Reserved matter"), lambda p: p.get_matter_display() if p.matter else ""),
+            Column(_("Instruction"), lambda p: p.get_instruction_state_display()),
+            Column(_("Major matter"), lambda p: gettext("Yes") if p.major else gettext("No")),
+        ],
+    )
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not (
@@ -346,16 +379,8 @@ class InstructionQueueView(LoginRequiredMixin, ListView):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
-    def get_paginate_by(self, queryset):
-        from django.conf import settings
-
-        return settings.PORTAL_PAGE_SIZE
-
     def get_queryset(self):
-        queryset = selectors.instruction_queue(user=self.request.user)
-        if self.request.GET.get("state"):
-            queryset = queryset.filter(instruction_state=self.request.GET["state"])
-        return queryset
+        return selectors.instruction_queue(user=self.request.user)
 
     def get_context_data(self, **kwargs):
         from ..choices import OPEN_INSTRUCTION_STATES, InstructionState

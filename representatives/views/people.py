@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
 
+from core.exports import Column, ListExport
 from core.roles import can_edit_registry, sees_all_ventures
 from core.views import (
     ObjectActionView,
@@ -25,6 +26,32 @@ class RepresentativeListView(ScopedFilterView):
     filterset_class = RepresentativeFilter
     template_name = "representatives/representative_list.html"
     partial_template_name = "representatives/includes/representative_table.html"
+    export = ListExport(
+        filename="representatives",
+        title=_("Representatives"),
+        columns=[
+            Column(_("Name"), str),
+            Column(_("Position at the group"), lambda r: r.position),
+            Column(_("Employer"), lambda r: str(r.employer) if r.employer else ""),
+            Column(
+                _("Seats in joint ventures"),
+                lambda r: "; ".join(f"{a.jv} · {a.get_role_display()}" for a in r.active_seats),
+            ),
+            Column(_("Seats"), lambda r: r.seat_count),
+        ],
+    )
+    # What HQ's overview adds (a representative's own list leaves it out).
+    overview_columns = [
+        Column(_("Next term end"), lambda r: r.next_term_end),
+        Column(_("Reports overdue"), lambda r: r.reports_overdue),
+        Column(_("Last evaluation"), lambda r: r.last_evaluation_year),
+        Column(_("Overall grade"), lambda r: dict(Grade.choices).get(r.last_evaluation_grade, "")),
+    ]
+
+    def export_columns(self):
+        if sees_all_ventures(self.request.user):
+            return [*self.export.columns, *self.overview_columns]
+        return self.export.columns
 
     def get_queryset(self):
         queryset = selectors.representative_list(user=self.request.user).order_by("name")

@@ -4,7 +4,8 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, View
 
-from core.roles import can_edit_registry
+from core.exports import Column, ListExport
+from core.roles import can_edit_registry, sees_all_ventures
 from core.uploads import attachment_response
 from core.views import (
     ObjectActionView,
@@ -17,12 +18,33 @@ from ..filters import ReportFilter
 from ..forms import MajorReportForm, ReportEditForm, ReportFileForm, ReportReviewForm, ReportSubmitForm
 from ..models import Report
 
+# A representative's list names no representative (they are all theirs).
+_REPRESENTATIVE = Column(_("Representative"), lambda r: str(r.appointment.representative))
+
 
 class ReportListView(ScopedFilterView):
     model = Report
     filterset_class = ReportFilter
     template_name = "representatives/report_list.html"
     partial_template_name = "representatives/includes/report_table.html"
+    export = ListExport(
+        filename="reports",
+        title=_("Reports"),
+        columns=[
+            Column(_("Report"), lambda r: r.heading),
+            Column(_("Kind"), lambda r: r.get_kind_display()),
+            Column(_("Joint venture"), lambda r: str(r.appointment.jv)),
+            _REPRESENTATIVE,
+            Column(_("Due"), lambda r: r.due_date),
+            Column(_("Submitted"), lambda r: r.submitted_at),
+            Column(_("Status"), lambda r: r.get_status_display()),
+        ],
+    )
+
+    def export_columns(self):
+        if sees_all_ventures(self.request.user):
+            return self.export.columns
+        return [c for c in self.export.columns if c is not _REPRESENTATIVE]
 
     def get_queryset(self):
         return selectors.report_list(user=self.request.user).order_by("-year", "-quarter", "-pk")

@@ -32,6 +32,7 @@ from representatives.choices import ReportKind
 from representatives.models import Report, Representative
 from research import services as research_services
 from tests import factories as f
+from tests.downloads import body
 from tests.research.builders import figures as research_figures
 
 LANGUAGES = ("en", "zh-hans")
@@ -443,9 +444,9 @@ def test_login_and_form_errors_speak_one_language(language, portfolio, client):
 
 def _export_cells(response, fmt) -> list[str]:
     if fmt == "csv":
-        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+        rows = list(csv.reader(io.StringIO(body(response).decode("utf-8-sig"))))
     else:
-        workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+        workbook = openpyxl.load_workbook(io.BytesIO(body(response)))
         rows = [list(row) for row in workbook.active.iter_rows(values_only=True)]
         rows.append([workbook.active.title])
     return [str(cell) for row in rows for cell in row if isinstance(cell, str) and cell]

@@ -24,6 +24,7 @@ from demands import services
 from demands.choices import Status, UpdateKind, Visibility
 from demands.models import Demand, DemandAttachment
 from tests import factories as f
+from tests.downloads import body
 from tests.helpers import error_codes, form_data, rendered_form_data
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"
@@ -865,7 +866,7 @@ OWN_ROW = ["4", "2", "2.0", "3.6", "13.0", "20.2", "2", "50.0", "3.5", "2"]
 
 def _csv(response) -> list[list[str]]:
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    text = response.content.decode("utf-8")
+    text = body(response).decode("utf-8")
     assert text.startswith("\ufeff")
     return list(csv.reader(io.StringIO(text[1:])))
 
@@ -923,7 +924,7 @@ def test_the_xlsx_export_has_the_same_figures(hq, record, client_as):
     response = client_as(hq).get(_url("demand_report_export", "xlsx"), {"by": "jv", "year": "2025"})
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="demand-report-jv-2025.xlsx"'
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    sheet = openpyxl.load_workbook(io.BytesIO(body(response))).active
     rows = [list(row) for row in sheet.iter_rows(values_only=True)]
     assert rows[0][0] == "Joint venture"
     assert rows[1] == ["Own Venture Co., Ltd.", 4, 2, 2.0, 3.6, 13.0, 20.2, 2, 50.0, 3.5, 2]
@@ -931,7 +932,7 @@ def test_the_xlsx_export_has_the_same_figures(hq, record, client_as):
     assert len(rows) == 3
     # Every year: the other JV's demand has no times yet, empty cells.
     response = client_as(hq).get(_url("demand_report_export", "xlsx"), {"by": "jv"})
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    sheet = openpyxl.load_workbook(io.BytesIO(body(response))).active
     rows = {row[0]: list(row[1:]) for row in sheet.iter_rows(min_row=2, values_only=True)}
     assert rows["Hidden Venture Co., Ltd."] == [1, 1, None, None, None, None, 0, None, None, 0]
     assert rows["All"][0] == 5

@@ -14,6 +14,7 @@ from research import services
 from research.choices import ResearchStatus, ReturnStatus
 from research.models import AnnualResearch, DataReturn
 from tests import factories as f
+from tests.downloads import body
 from tests.helpers import form_data, rendered_form_data
 from tests.research.builders import HIDDEN_RESEARCH, INTERNAL_OWN, research_world
 
@@ -101,24 +102,24 @@ def test_the_export_follows_the_filters_and_the_readers_language(made, hq, clien
     hq.language = language
     hq.save(update_fields=["language"])
     client = client_as(hq)
-    response = client.get(_url("research_export", "csv"), {"q": "本方"})
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    response = client.get(_url("research_list_export", "csv"), {"q": "本方"})
+    rows = list(csv.reader(io.StringIO(body(response).decode("utf-8-sig"))))
     assert rows[0][0] == ("Joint venture" if language == "en" else "合资企业")
     assert [r[0] for r in rows[1:]] == [
         str(made["own"].jv.name_en if language == "en" else made["own"].jv.name)
     ]
-    xlsx = client.get(_url("research_export", "xlsx"))
-    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
+    xlsx = client.get(_url("research_list_export", "xlsx"))
+    sheet = openpyxl.load_workbook(io.BytesIO(body(xlsx))).active
     assert sheet.max_row == 3
-    assert client.get(_url("research_export", "pdf")).status_code == 404
+    assert client.get(_url("research_list_export", "pdf")).status_code == 404
 
 
 def test_the_export_neutralises_formulas(made, hq, client_as):
     made["own"].jv.__class__.objects.filter(pk=made["own"].jv_id).update(name_en="=HYPERLINK(1)")
     hq.language = "en"
     hq.save(update_fields=["language"])
-    response = client_as(hq).get(_url("research_export", "csv"))
-    assert "'=HYPERLINK(1)" in response.content.decode("utf-8-sig")
+    response = client_as(hq).get(_url("research_list_export", "csv"))
+    assert "'=HYPERLINK(1)" in body(response).decode("utf-8-sig")
 
 
 # --- One research's page ----------------------------------------------------------------------------
