@@ -12,7 +12,7 @@ from core.roles import sees_all_ventures
 from ventures.models import JointVenture
 
 from .choices import OPEN_STATUSES, Category, Priority, Status
-from .models import Demand, due_this_week_q, overdue_q
+from .models import Demand, due_this_week_q, escalated_q, overdue_q, within_sla_q
 
 OPEN = "open"
 
@@ -54,6 +54,19 @@ class DemandFilter(django_filters.FilterSet):
         empty_label=_("Any"),
         method="filter_due",
     )
+    outcome = django_filters.ChoiceFilter(
+        label=_("Outcome"),
+        choices=[
+            ("escalated", _("Escalated, still open")),
+            ("within_sla", _("Resolved within the SLA")),
+            ("late", _("Resolved late")),
+        ],
+        empty_label=_("Any"),
+        method="filter_outcome",
+    )
+    resolved_year = django_filters.NumberFilter(
+        label=_("Resolved in"), field_name="resolved_at", lookup_expr="year", min_value=1978, max_value=2100
+    )
     ordering = OrderingFilter(
         label=_("Sort by"),
         empty_label=_("Newest first"),
@@ -75,7 +88,19 @@ class DemandFilter(django_filters.FilterSet):
 
     class Meta:
         model = Demand
-        fields = ["q", "scope", "jv", "status", "category", "priority", "department", "owner", "due"]
+        fields = [
+            "q",
+            "scope",
+            "jv",
+            "status",
+            "category",
+            "priority",
+            "department",
+            "owner",
+            "due",
+            "outcome",
+            "resolved_year",
+        ]
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -118,6 +143,12 @@ class DemandFilter(django_filters.FilterSet):
         if value == OPEN:
             return queryset.filter(status__in=OPEN_STATUSES)
         return queryset.filter(status=value)
+
+    def filter_outcome(self, queryset, name, value):
+        if value == "escalated":
+            return queryset.filter(escalated_q())
+        resolved = queryset.filter(resolved_at__isnull=False)
+        return resolved.filter(within_sla_q()) if value == "within_sla" else resolved.exclude(within_sla_q())
 
     def filter_due(self, queryset, name, value):
         now = timezone.now()

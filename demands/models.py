@@ -6,7 +6,7 @@ import uuid
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -179,6 +179,16 @@ class DemandQuerySet(models.QuerySet):
 def overdue_q(now=None) -> Q:
     """A running deadline that has passed."""
     return Q(due_at__lt=now or timezone.now())
+
+
+def escalated_q() -> Q:
+    """An open demand that climbed at least one rung of its escalation ladder."""
+    return Q(escalation_level__gt=0, status__in=OPEN_STATUSES)
+
+
+def within_sla_q() -> Q:
+    """A resolved demand whose resolution came by its SLA's resolve-by moment."""
+    return Q(resolved_at__isnull=False, resolved_at__lte=F("resolve_by"))
 
 
 def due_this_week_q(now=None) -> Q:

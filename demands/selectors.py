@@ -5,7 +5,7 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Avg, Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Avg, Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -15,7 +15,7 @@ from core.workdays import WorkingCalendar, local_date
 
 from . import permissions
 from .choices import OPEN_STATUSES, PRIORITY_RANK, Category, Status
-from .models import Demand, DemandAttachment, DemandUpdate, due_this_week_q, overdue_q
+from .models import Demand, DemandAttachment, DemandUpdate, due_this_week_q, overdue_q, within_sla_q
 from .origins import origins_of
 from .services import reopen_deadline
 from .workflow import actions_for
@@ -139,7 +139,7 @@ def venture_demands_panel(venture, user) -> dict | None:
         open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
         overdue=Count("pk", filter=Q(due_at__lt=now)),
         resolved=Count("pk", filter=Q(resolved_at__isnull=False)),
-        on_time=Count("pk", filter=Q(resolved_at__isnull=False, resolved_at__lte=F("resolve_by"))),
+        on_time=Count("pk", filter=within_sla_q()),
         rated=Count("pk", filter=Q(satisfaction__isnull=False)),
         satisfaction=Avg("satisfaction"),
     )

@@ -6,7 +6,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import PortalAuthenticationForm
-from ventures.views import HomeView
+from portfolio.views import home
 
 admin.site.site_header = _("JV Portal administration")
 admin.site.site_title = _("JV Portal")
@@ -35,6 +35,8 @@ urlpatterns = [
     path("representatives/", include("representatives.urls")),
     path("demands/", include("demands.urls")),
     path("research/", include("research.urls")),
+    path("portfolio/", include("portfolio.urls")),
     path("admin/", admin.site.urls),
-    path("", HomeView.as_view(), name="home"),
+    # Leadership lands on the portfolio; everyone else on the home page (portfolio.views.home).
+    path("", home, name="home"),
 ]

@@ -111,7 +111,14 @@ def _csv_rows(response):
 
 
 def _home_count(response):
+    """The JVs the home page counts; leadership's home is the portfolio page."""
+    if "figures" in response.context:
+        return _portfolio_count(response)
     return response.context["summary"]["total"]
+
+
+def _portfolio_count(response):
+    return response.context["figures"]["ventures"]["total"].value
 
 
 def _venture(key):
@@ -616,6 +623,21 @@ def _research_child(key, child, arg):
 RESEARCH_ROWS = {"nobody": 0, "rep": 1, "leader": 2, "hq": 2, "admin": 2}
 # Who works on the research: HQ (and the superuser); leadership reads it; a representative reads
 # their JV's without HQ's internal writing.
+# The portfolio pages are HQ's and leadership's, as the instruction queue; the JVs' figures by
+# year: the portfolio's 2024 row of each JV.
+PORTFOLIO_ROWS = {"nobody": 0, "rep": 0, "leader": 2, "hq": 2, "admin": 2}
+
+PORTFOLIO: dict[str, Spec] = {
+    "portfolio:portfolio": Spec(
+        "list", rows=PORTFOLIO_ROWS, count=_portfolio_count, setup=_governance, expected=QUEUE
+    ),
+    "portfolio:figures": Spec("list", rows=PORTFOLIO_ROWS, count=_object_list_count, expected=QUEUE),
+    "portfolio:figures_export": Spec(
+        "list", rows=PORTFOLIO_ROWS, count=_csv_rows, kwargs={"fmt": "csv"}, expected=QUEUE
+    ),
+}
+
+
 RESEARCH_EDIT = {
     "nobody": (404, 404),
     "rep": (403, 404),
@@ -847,6 +869,7 @@ REGISTRY: dict[str, Spec] = {
     ),
     **GOVERNANCE_REGISTRY,
     **RESEARCH_REGISTRY,
+    **PORTFOLIO,
 }
 
 # What each role gets, by kind of page: (own object, other's object). Lists and create pages

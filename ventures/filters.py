@@ -8,7 +8,7 @@ from django_countries import countries
 from accounts.models import Department
 from core.filters import OrderingFilter
 
-from .choices import Industry, PartyKind, VentureStatus
+from .choices import Industry, PartyKind, StrategicTier, VentureStatus
 from .models import JointVenture, Party, Shareholding
 
 
@@ -19,6 +19,9 @@ class VentureFilter(django_filters.FilterSet):
     )
     industry = django_filters.ChoiceFilter(
         label=_("Industry"), choices=Industry.choices, empty_label=_("All")
+    )
+    strategic_tier = django_filters.ChoiceFilter(
+        label=_("Strategic tier"), choices=StrategicTier.choices, empty_label=_("All")
     )
     department = django_filters.ModelChoiceFilter(
         label=_("Department"), queryset=Department.objects.all(), empty_label=_("All")
@@ -47,7 +50,7 @@ class VentureFilter(django_filters.FilterSet):
 
     class Meta:
         model = JointVenture
-        fields = ["q", "status", "industry", "department", "partner_country"]
+        fields = ["q", "status", "industry", "strategic_tier", "department", "partner_country"]
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "representatives",
     "demands",
     "research",
+    "portfolio",
 ]
 
 MIDDLEWARE = [

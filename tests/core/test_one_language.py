@@ -338,6 +338,8 @@ def pages(portfolio, world, role: str) -> list[str]:
     if role == "hq":
         # HQ's own pages, and forms with dropdowns of records and people.
         urls += [
+            reverse("portfolio:portfolio"),
+            reverse("portfolio:figures"),
             reverse("representatives:instruction_queue"),
             reverse("ventures:venture_update", args=[portfolio["own"].pk]),
             reverse("ventures:shareholding_create", args=[portfolio["own"].pk]),
@@ -483,6 +485,7 @@ LIST_EXPORTS = [
     "representatives:evaluation_list_export",
     "demands:demand_list_export",
     "research:research_list_export",
+    "portfolio:figures_export",
 ]
 
 

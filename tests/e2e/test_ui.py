@@ -8,6 +8,7 @@ prints without the portal around it.
 """
 
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -178,7 +179,7 @@ def test_the_export_downloads_what_a_live_search_shows(login):
     expect(page).to_have_url(re.compile(r"[?&]q=Otis"))
     with page.expect_download() as download:
         page.get_by_test_id("export-csv").click()
-    text = open(download.value.path(), encoding="utf-8-sig").read()
+    text = Path(download.value.path()).read_text(encoding="utf-8-sig")
     lines = [line for line in text.splitlines() if line]
     assert len(lines) == 2, lines  # the header and Otis
     assert VENTURE_NAMES["otis"][1] in lines[1]  # in English, the English name

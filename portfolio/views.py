@@ -1,0 +1,116 @@
+"""Leadership's landing page and HQ's portfolio page, and the JVs' figures by year behind them."""
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
+
+from core.exports import Column, ListExport
+from core.roles import is_leadership
+from core.views import ScopedFilterView
+from ventures.views import HomeView
+
+from . import selectors
+from .filters import FiguresFilter
+from .permissions import may_read_portfolio
+
+
+class PortfolioAccessMixin:
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not may_read_portfolio(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class PortfolioView(LoginRequiredMixin, PortfolioAccessMixin, TemplateView):
+    """The whole portfolio at a glance; every figure links to the list that counts it."""
+
+    template_name = "portfolio/portfolio.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        figures = selectors.dashboard(user=self.request.user)
+        ventures = figures["ventures"]
+        context.update(
+            figures=figures,
+            breakdowns=[
+                ("status", _("By status"), ventures["by_status"]),
+                ("tier", _("By strategic tier"), ventures["by_tier"]),
+                ("industry", _("By industry"), ventures["by_industry"]),
+            ],
+            # Keyed by the id of the JSON each canvas names in data-chart (static/js/charts.js).
+            charts={
+                "chart-status": selectors.chart(ventures["by_status"], _("Joint ventures")),
+                "chart-industry": selectors.chart(ventures["by_industry"], _("Joint ventures")),
+                "chart-tier": selectors.chart(ventures["by_tier"], _("Joint ventures")),
+                "chart-share": selectors.money_chart(
+                    figures["money"],
+                    [
+                        ("share_revenue", _("Group's share of revenue")),
+                        ("share_net_profit", _("Group's share of net profit")),
+                        ("share_tax", _("Group's share of tax")),
+                    ],
+                ),
+                "chart-dividends": selectors.money_chart(
+                    figures["money"],
+                    [
+                        ("declared", _("Dividends declared")),
+                        ("received", _("Dividends received")),
+                        ("owed", _("Dividends receivable")),
+                    ],
+                ),
+            },
+        )
+        return context
+
+
+def home(request, *args, **kwargs):
+    """The portal's front door: leadership lands on the portfolio, everyone else on the home page."""
+    if request.user.is_authenticated and is_leadership(request.user):
+        return PortfolioView.as_view()(request, *args, **kwargs)
+    return HomeView.as_view()(request, *args, **kwargs)
+
+
+def _money(field):
+    return Column(FIGURE_LABELS[field], lambda row: getattr(row, field))
+
+
+FIGURE_LABELS = {
+    "revenue": _("Revenue"),
+    "net_profit": _("Net profit"),
+    "tax_paid": _("Tax paid"),
+    "group_stake": _("Group stake (%)"),
+    "revenue_share": _("Group's share of revenue"),
+    "net_profit_share": _("Group's share of net profit"),
+    "tax_share": _("Group's share of tax"),
+    "dividends_declared": _("Dividends declared"),
+    "dividends_received": _("Dividends received"),
+    "receivable": _("Dividends receivable"),
+}
+
+
+class FiguresListView(PortfolioAccessMixin, ScopedFilterView):
+    """Each JV's figures for a year with the group's share; the totals under the table are what the
+    portfolio page shows for that year."""
+
+    filterset_class = FiguresFilter
+    template_name = "portfolio/figures_list.html"
+    partial_template_name = "portfolio/includes/figures_table.html"
+    context_object_name = "rows"
+    export = ListExport(
+        filename="portfolio-figures",
+        title=_("JV figures by year"),
+        columns=[
+            Column(_("Joint venture"), lambda row: str(row.jv)),
+            Column(_("Year"), lambda row: row.year),
+            *[_money(field) for field in FIGURE_LABELS],
+        ],
+    )
+
+    def get_queryset(self):
+        return selectors.indicators_list(user=self.request.user).order_by("-year", "jv__name", "pk")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["totals"] = self.object_list.order_by().aggregate(**selectors.TOTALS)
+        return context
