@@ -6,6 +6,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import PortalAuthenticationForm
+from core.search import SearchView
 from ventures.views import HomeView
 
 admin.site.site_header = _("JV Portal administration")
@@ -35,6 +36,7 @@ urlpatterns = [
     path("representatives/", include("representatives.urls")),
     path("demands/", include("demands.urls")),
     path("research/", include("research.urls")),
+    path("search/", SearchView.as_view(), name="search"),
     path("admin/", admin.site.urls),
     path("", HomeView.as_view(), name="home"),
 ]
