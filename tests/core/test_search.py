@@ -185,6 +185,21 @@ def test_latin_words_are_found_whatever_their_case(portfolio, hq):
     assert _found(hq, "OWN PARTNER")["parties"] == ["本方外方"]
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_trgm is PostgreSQL's")
+@pytest.mark.parametrize("text", ["加装电梯", "siemens", "D-00001"])
+def test_the_trigram_indexes_serve_three_characters_or_more(text, portfolio, hq):
+    """With the other plans priced out (the test table is tiny), the demands' match reads the GIN
+    trigram indexes. Two characters have no trigram to look up: the planner could only read the
+    whole index, and picks a sequential scan (`make bench` prints the plans at 100,000 demands)."""
+    _demands(portfolio)
+    queryset = Demand.objects.filter(search.provider("demands").match(text, hq).condition(text))
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        plan = queryset.explain()
+    assert "demands_demand_title_trgm" in plan and "demands_demand_description_trgm" in plan, plan
+
+
 # --- The page -------------------------------------------------------------------------------------
 
 
