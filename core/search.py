@@ -22,7 +22,7 @@ spaces, so word-based full-text search would need a segmenter); shorter queries 
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import reduce
 from operator import or_
 from urllib.parse import urlencode
@@ -103,13 +103,23 @@ def excerpt(source: str, text: str, width: int = 36) -> str:
 
 @dataclass(frozen=True)
 class Hit:
-    """One row found: what it is called, where it is, a code to show beside it and a few words."""
+    """One row found: what it is called, where it is, a code to show beside it and a few words.
+    ``aside`` is its name in the other language (``aside_lang``), marked so on the page."""
 
     title: str
     url: str
     code: str = ""
     context: str = ""
+    aside: str = ""
+    aside_lang: str = ""
     rank: int = TEXT
+
+
+def other_name(row) -> dict:
+    """A bilingual record's name in the language the page does not show, as ``Hit`` arguments."""
+    if row.display_name == row.name:
+        return {"aside": row.name_en, "aside_lang": "en"} if row.name_en else {}
+    return {"aside": row.name, "aside_lang": "zh-hans"}
 
 
 class Provider:
@@ -140,10 +150,7 @@ class Provider:
     def find(self, user, text: str, limit: int) -> tuple[list[Hit], bool]:
         """The best ``limit`` hits and whether there are more: one query."""
         rows = list(ranked(self.queryset(user), self.match(text, user), text, then=self.then)[: limit + 1])
-        hits = []
-        for row in rows[:limit]:
-            hit = self.hit(row, text, user)
-            hits.append(Hit(hit.title, hit.url, hit.code, hit.context, row.search_rank))
+        hits = [replace(self.hit(row, text, user), rank=row.search_rank) for row in rows[:limit]]
         return hits, len(rows) > limit
 
     def see_all_url(self, text: str) -> str | None:

@@ -4,7 +4,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.search import Hit, Match, Provider, excerpt
+from core.search import Hit, Match, Provider, excerpt, other_name
 
 from .models import Meeting, Proposal, Report, Representative
 
@@ -23,9 +23,9 @@ class RepresentativeProvider(Provider):
         return Match(names=("name", "name_en"), text=Q(position__icontains=text))
 
     def hit(self, row, text, user):
-        other = row.name_en if row.display_name == row.name else row.name
-        context = " · ".join(part for part in [other, row.position] if part)
-        return Hit(title=row.display_name, url=row.get_absolute_url(), context=context)
+        return Hit(
+            title=row.display_name, url=row.get_absolute_url(), context=row.position, **other_name(row)
+        )
 
 
 class MeetingProvider(Provider):

@@ -3,16 +3,10 @@
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from core.search import Hit, Match, Provider, excerpt
+from core.search import Hit, Match, Provider, excerpt, other_name
 
 from .models import JointVenture, Party, Shareholding
 from .validators import normalize_uscc
-
-
-def _other_name(row) -> str:
-    """The name the title does not show (the English one in Chinese, and back)."""
-    shown = row.display_name
-    return row.name_en if shown == row.name else row.name
 
 
 class VentureProvider(Provider):
@@ -38,10 +32,16 @@ class VentureProvider(Provider):
         )
 
     def hit(self, row, text, user):
-        words = _other_name(row)
+        words = ""
         if text.lower() not in f"{row.name} {row.name_en} {row.uscc}".lower():
-            words = excerpt(row.main_products, text) or words
-        return Hit(title=row.display_name, url=row.get_absolute_url(), code=row.uscc, context=words)
+            words = excerpt(row.main_products, text)
+        return Hit(
+            title=row.display_name,
+            url=row.get_absolute_url(),
+            code=row.uscc,
+            context=words,
+            **other_name(row),
+        )
 
 
 class PartyProvider(Provider):
@@ -58,5 +58,9 @@ class PartyProvider(Provider):
         return Match(names=("name", "name_en"))
 
     def hit(self, row, text, user):
-        context = " · ".join(part for part in [_other_name(row), str(row.get_kind_display())] if part)
-        return Hit(title=row.display_name, url=row.get_absolute_url(), context=context)
+        return Hit(
+            title=row.display_name,
+            url=row.get_absolute_url(),
+            context=str(row.get_kind_display()),
+            **other_name(row),
+        )
