@@ -90,7 +90,7 @@ def clean_query(raw) -> str:
     return " ".join(str(raw or "").split())[:MAX_LENGTH]
 
 
-def excerpt(source: str, text: str, width: int = 36) -> str:
+def excerpt(source: str, text: str, width: int = 24) -> str:
     """A few words of ``source`` around the first place ``text`` occurs (its start otherwise)."""
     source = " ".join((source or "").split())
     at = source.lower().find(text.lower()) if text else -1

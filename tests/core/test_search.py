@@ -330,3 +330,12 @@ def test_the_results_read_in_the_users_language(portfolio, hq, client_as):
 def test_leadership_finds_both_ventures(portfolio, client_as):
     leader = f.make_user(Role.LEADERSHIP, username="search_leader")
     assert _found(leader, "合资公司")["ventures"] == ["他方合资公司", "本方合资公司"]
+
+
+def test_the_context_is_the_few_words_around_the_match():
+    body = "本期合资公司生产经营总体平稳。股权代表出席了本期全部董事会会议，按集团表决指示行使表决权，并就重大事项及时报告。"
+    words = search.excerpt(body, "表决指示")
+    assert "表决指示" in words and words.startswith("…")
+    assert len(words) < len(body) - 10
+    assert search.excerpt("短文本", "短") == "短文本"
+    assert search.excerpt("", "x") == ""
