@@ -147,9 +147,14 @@ class Provider:
     def hit(self, row, text: str, user) -> Hit:
         raise NotImplementedError
 
+    def annotate(self, queryset: QuerySet, text: str, user) -> QuerySet:
+        """Add what a hit shows of a related row that matched (a subquery, so still one query)."""
+        return queryset
+
     def find(self, user, text: str, limit: int) -> tuple[list[Hit], bool]:
         """The best ``limit`` hits and whether there are more: one query."""
-        rows = list(ranked(self.queryset(user), self.match(text, user), text, then=self.then)[: limit + 1])
+        queryset = ranked(self.queryset(user), self.match(text, user), text, then=self.then)
+        rows = list(self.annotate(queryset, text, user)[: limit + 1])
         hits = [replace(self.hit(row, text, user), rank=row.search_rank) for row in rows[:limit]]
         return hits, len(rows) > limit
 

@@ -1,6 +1,6 @@
 """What the search box finds among the representatives, the JV meetings and the reports."""
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -43,9 +43,20 @@ class MeetingProvider(Provider):
         proposal = Proposal.objects.filter(meeting=OuterRef("pk"), title__icontains=text)
         return Match(names=("title",), text=Q(place__icontains=text) | Exists(proposal))
 
+    def annotate(self, queryset, text, user):
+        # The proposal whose title matched, so the hit says why the meeting is there.
+        proposal = Proposal.objects.filter(meeting=OuterRef("pk"), title__icontains=text).order_by("pk")
+        return queryset.annotate(matched_proposal=Subquery(proposal.values("title")[:1]))
+
     def hit(self, row, text, user):
         when = formats.date_format(timezone.localtime(row.meeting_at), "SHORT_DATE_FORMAT")
-        context = " · ".join(str(part) for part in [row.jv, when, row.get_kind_display()] if part)
+        parts = [row.jv, when, row.get_kind_display()]
+        if text.lower() not in row.title.lower():
+            if row.matched_proposal:
+                parts.append(_("Proposal: %(title)s") % {"title": row.matched_proposal})
+            elif text.lower() in (row.place or "").lower():
+                parts.append(row.place)
+        context = " · ".join(str(part) for part in parts if part)
         return Hit(title=row.title, url=row.get_absolute_url(), context=context)
 
 

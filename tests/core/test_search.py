@@ -339,3 +339,12 @@ def test_the_context_is_the_few_words_around_the_match():
     assert len(words) < len(body) - 10
     assert search.excerpt("短文本", "短") == "短文本"
     assert search.excerpt("", "x") == ""
+
+
+def test_a_hit_found_through_a_related_row_says_which(portfolio, hq):
+    """A JV found by its partner's name names the partner; the hit's context is in the page's language."""
+    with translation.override("en"):
+        (hit,) = search.provider("ventures").find(hq, "Own Partner", 5)[0]
+    assert hit.title == "Own Venture Co., Ltd."
+    assert hit.context == "Shareholder: Own Partner GmbH"
+    assert (hit.aside, hit.aside_lang) == ("本方合资公司", "zh-hans")

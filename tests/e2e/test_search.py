@@ -47,3 +47,22 @@ def test_a_representative_finds_nothing_of_another_venture(login):
     box.press("Enter")
     expect(page.get_by_test_id("search-none")).to_be_visible()
     assert lincoln_en not in page.content() and lincoln_zh not in page.content()
+
+
+def test_the_top_bar_box_works_without_javascript(browser, live_server, demo_data):
+    """Enter in the box is a plain GET form: no htmx, no script needed."""
+    from tests.e2e.conftest import log_in
+
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    try:
+        page = log_in(context.new_page(), "hq")
+        box = page.locator(NAV).locator("input[name=q]")
+        box.fill("地铁11号线")
+        box.press("Enter")
+        page.wait_for_url(re.compile(r"/search/\?q="))
+        hit = page.get_by_test_id("search-group-demands").get_by_test_id("search-hit")
+        expect(hit).to_have_count(1)
+        hit.get_by_role("link").click()
+        page.wait_for_url(re.compile(r"/demands/\d+/$"))
+    finally:
+        context.close()
