@@ -14,7 +14,7 @@ export PORTAL_PORT := $(PORT)
 help:
 	@echo "make run    - install, migrate, load the demo portfolio, start web + worker + beat"
 	@echo "make test   - install and run the whole test suite"
-	@echo "make bench  - time the sweeps, the sender, the research campaign and the exports at scale; prints the figures"
+	@echo "make bench  - time the sweeps, the sender, the research campaign, the search and the exports at scale; prints the figures"
 	@echo "make lint   - ruff check and format check"
 	@echo "make format - ruff format and fix"
 	@echo "make messages - refresh and compile the Chinese catalogue"

@@ -9,7 +9,12 @@ class DemandsConfig(AppConfig):
     verbose_name = _("Development demands")
 
     def ready(self):
+        from core import search
+
         from . import (
             notices,  # noqa: F401  (registers the notification kinds)
             panels,  # noqa: F401  (adds the demands panel to the JV page)
         )
+        from .search import DemandProvider
+
+        search.register(DemandProvider())

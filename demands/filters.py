@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Department, User
 from core.filters import OrderingFilter
 from core.roles import sees_all_ventures
+from core.search import list_search
 from ventures.models import JointVenture
 
 from .choices import OPEN_STATUSES, Category, Priority, Status
@@ -119,15 +120,8 @@ class DemandFilter(django_filters.FilterSet):
         )
 
     def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        condition = Q(title__icontains=value) | Q(description__icontains=value)
-        reference = value.upper().removeprefix("D-").lstrip("0")
-        # isdecimal, not isdigit: "²" is a digit that int() refuses.
-        if reference.isdecimal():
-            condition |= Q(pk=int(reference))
-        return queryset.filter(condition)
+        # What the search box finds (demands/search.py): the reference, the title, the description.
+        return list_search("demands", queryset, value, self.user)
 
     def filter_scope(self, queryset, name, value):
         if value != "mine":

@@ -6,6 +6,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import PortalAuthenticationForm
+from core.search import SearchView
 from portfolio.views import home
 
 admin.site.site_header = _("JV Portal administration")
@@ -36,6 +37,7 @@ urlpatterns = [
     path("demands/", include("demands.urls")),
     path("research/", include("research.urls")),
     path("portfolio/", include("portfolio.urls")),
+    path("search/", SearchView.as_view(), name="search"),
     path("admin/", admin.site.urls),
     # Leadership lands on the portfolio; everyone else on the home page (portfolio.views.home).
     path("", home, name="home"),

@@ -7,6 +7,7 @@ class RepresentativesConfig(AppConfig):
     verbose_name = _("Equity representatives")
 
     def ready(self):
+        from core import search
         from core.registry import register_membership
         from ventures import panels
 
@@ -15,6 +16,7 @@ class RepresentativesConfig(AppConfig):
             selectors,
         )
         from .membership import AppointmentMembership
+        from .search import MeetingProvider, ReportProvider, RepresentativeProvider
 
         # Appointments decide who serves where, for every app that asks (core.registry).
         register_membership(AppointmentMembership())
@@ -22,3 +24,7 @@ class RepresentativesConfig(AppConfig):
         panels.register(selectors.venture_meetings_panel)
         panels.register_home(selectors.home_representative_panel)
         panels.register_home(selectors.home_hq_panel)
+
+        search.register(RepresentativeProvider())
+        search.register(MeetingProvider())
+        search.register(ReportProvider())

@@ -5,6 +5,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.search import list_search
 from ventures.models import JointVenture
 
 from .choices import (
@@ -49,12 +50,8 @@ class RepresentativeFilter(django_filters.FilterSet):
         self.filters["jv"].queryset = JointVenture.objects.visible_to(user).order_by("name")
 
     def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(name__icontains=value) | Q(name_en__icontains=value) | Q(position__icontains=value)
-        )
+        # What the search box finds (representatives/search.py), so its "see all" lists the same.
+        return list_search("representatives", queryset, value, self.user)
 
     def filter_jv(self, queryset, name, value):
         return queryset.filter(
@@ -116,10 +113,7 @@ class MeetingFilter(_ScopedJVFilter):
         fields = ["q", "when", "jv", "kind", "status", "awaiting", "mine"]
 
     def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(Q(title__icontains=value) | Q(proposals__title__icontains=value)).distinct()
+        return list_search("meetings", queryset, value, self.user)
 
     def filter_when(self, queryset, name, value):
         now = timezone.now()

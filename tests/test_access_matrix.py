@@ -20,7 +20,7 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -99,6 +99,8 @@ class Spec:
     # False where the generic ``test_post`` cannot build the POST; a test of the app's own must
     # then prove that a refused POST changes nothing (see ``test_demand_posts``).
     generic_post: bool = True
+    # A query string the page is opened with (the search page's text).
+    query: dict | None = None
 
 
 def _object_list_count(response):
@@ -119,6 +121,19 @@ def _home_count(response):
 
 def _portfolio_count(response):
     return response.context["figures"]["ventures"]["total"].value
+
+
+def _search_ventures(response):
+    """The JVs the search page found."""
+    groups = {group.code: group.hits for group in response.context["results"].groups}
+    return len(groups.get("ventures", []))
+
+
+def _search_world(portfolio):
+    """Every kind of record in both JVs, for the search page to find or not."""
+    _demands(portfolio)
+    _governance(portfolio)
+    research_world(portfolio)
 
 
 def _venture(key):
@@ -870,6 +885,14 @@ REGISTRY: dict[str, Spec] = {
     **GOVERNANCE_REGISTRY,
     **RESEARCH_REGISTRY,
     **PORTFOLIO,
+    # Both JVs' names contain the text: the representative finds only their own.
+    "search": Spec(
+        "list",
+        rows={"nobody": 0, "rep": 1, "leader": 2, "hq": 2, "admin": 2},
+        count=_search_ventures,
+        query={"q": "合资公司"},
+        setup=_search_world,
+    ),
 }
 
 # What each role gets, by kind of page: (own object, other's object). Lists and create pages
@@ -930,7 +953,8 @@ def _user(role, request, portfolio):
 
 def _urls(spec, portfolio, name, user=None):
     if spec.kind in ("list", "create", "self"):
-        return [(None, reverse(name, kwargs=spec.kwargs))]
+        url = reverse(name, kwargs=spec.kwargs)
+        return [(None, f"{url}?{urlencode(spec.query)}" if spec.query else url)]
     source = _inbox(portfolio, user) if spec.kind == "mine" else portfolio
     return [
         ("own", reverse(name, kwargs=spec.own(source))),
@@ -1590,6 +1614,7 @@ def _rep_pages(portfolio):
         *_rep_demand_pages(portfolio),
         *_rep_governance_pages(portfolio),
         *_rep_research_pages(portfolio),
+        *_rep_search_pages(portfolio),
         # Every list's export holds what the list holds, no more.
         *[
             reverse(f"{name}_export", args=["csv"])
@@ -1604,6 +1629,42 @@ def _rep_pages(portfolio):
             ]
         ],
     ]
+
+
+# What the search box is given to find the other JV's records, each of which HQ finds (below).
+HIDDEN_SEARCHES = [
+    "他方",
+    "Hidden",
+    "合资公司",
+    "OTHER_USCC",
+    "OTHER_DEMAND",
+    "OTHER_REP",
+    *HIDDEN_GOVERNANCE[:3],
+    # A colleague's report in the representative's own JV is theirs alone.
+    "同事重大事项",
+    # HQ's findings on the other JV's research, and on the representative's own JV's.
+    HIDDEN_RESEARCH[0],
+    INTERNAL_OWN[0],
+]
+
+
+def _search_text(portfolio, text):
+    placeholders = {
+        "OTHER_USCC": lambda: portfolio["other"].uscc,
+        "OTHER_DEMAND": lambda: _demands(portfolio)["other"].reference,
+        "OTHER_REP": lambda: portfolio["other_rep_profile"].name,
+    }
+    return placeholders[text]() if text in placeholders else text
+
+
+def _rep_search_pages(portfolio):
+    """The search page, asked for the other JV's names, codes and texts. The page repeats the
+    query, so each is cut short of the whole hidden string (its first word, a name less its last
+    letter): what must not appear is the rest."""
+    _search_world(portfolio)
+    texts = [_search_text(portfolio, t) for t in HIDDEN_SEARCHES]
+    texts = [t[:-1] if t == portfolio["other_rep_profile"].name else t.split()[0] for t in texts]
+    return [f"{reverse('search')}?{urlencode({'q': text})}" for text in texts]
 
 
 def _rep_research_pages(portfolio):
@@ -1839,6 +1900,26 @@ def test_search_and_filters_find_nothing_hidden(url_name, query, portfolio, hq, 
     # HQ finds something with the same query, so the query itself is not the reason.
     hq_rows = client_as(hq).get(reverse(url_name), query).context["object_list"]
     assert len(hq_rows) >= 1
+
+
+@pytest.mark.parametrize("text", HIDDEN_SEARCHES)
+def test_the_search_finds_nothing_hidden(text, portfolio, hq, client_as):
+    """Not even by the exact code or reference; HQ finds something with the same text."""
+    _search_world(portfolio)
+    query = {"q": _search_text(portfolio, text)}
+    rep_results = client_as(portfolio["rep"]).get(reverse("search"), query).context["results"]
+    hidden = [
+        hit.title
+        for group in rep_results.groups
+        for hit in group.hits
+        if "他方" in hit.title or "Hidden" in hit.title or "同事" in hit.title
+    ]
+    assert hidden == []
+    if text not in ("合资公司", "他方"):
+        # The rep's own JV shares no word with these: nothing at all.
+        assert rep_results.groups == [] or text == "Hidden", rep_results.groups
+    hq_results = client_as(hq).get(reverse("search"), query).context["results"]
+    assert hq_results.total >= 1
 
 
 # --- Appointments decide what a representative sees ------------------------------------------------

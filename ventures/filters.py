@@ -1,12 +1,13 @@
 """List filters of the JV registry."""
 
 import django_filters
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from accounts.models import Department
 from core.filters import OrderingFilter
+from core.search import list_search
 
 from .choices import Industry, PartyKind, StrategicTier, VentureStatus
 from .models import JointVenture, Party, Shareholding
@@ -54,6 +55,7 @@ class VentureFilter(django_filters.FilterSet):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         # Offer only countries of partners the user can see, so the list itself reveals nothing.
         codes = (
             Party.objects.visible_to(user)
@@ -66,18 +68,8 @@ class VentureFilter(django_filters.FilterSet):
         )
 
     def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        partner = Shareholding.objects.filter(jv=OuterRef("pk")).filter(
-            Q(party__name__icontains=value) | Q(party__name_en__icontains=value)
-        )
-        return queryset.filter(
-            Q(name__icontains=value)
-            | Q(name_en__icontains=value)
-            | Q(uscc__icontains=value)
-            | Exists(partner)
-        )
+        # What the search box finds (ventures/search.py), so its "see all" lists the same.
+        return list_search("ventures", queryset, value, self.user)
 
     def filter_partner_country(self, queryset, name, value):
         holdings = Shareholding.objects.filter(
@@ -96,9 +88,7 @@ class PartyFilter(django_filters.FilterSet):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
 
     def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(Q(name__icontains=value) | Q(name_en__icontains=value))
+        return list_search("parties", queryset, value, self.user)

@@ -15,6 +15,7 @@ import datetime
 import io
 import re
 from html.parser import HTMLParser
+from urllib.parse import urlencode
 
 import openpyxl
 import pytest
@@ -333,6 +334,22 @@ def pages(portfolio, world, role: str) -> list[str]:
         reverse("notifications:notification_list"),
         reverse("notifications:preferences"),
         reverse("password_change"),
+        # The search page: empty, too short, nothing found, and hits. The page repeats the query,
+        # so each is a code or data of one language: a JV's code (its other-language name is
+        # marked with its lang), a demand's title, a meeting's, a report's text, a login.
+        *[
+            f"{reverse('search')}?{urlencode({'q': text})}" if text else reverse("search")
+            for text in [
+                "",
+                "1",
+                "0000000",
+                portfolio["own"].uscc,
+                "Export credit insurance",
+                "2026年第一次董事会",
+                "本季度生产经营正常。",
+                "rep",
+            ]
+        ],
     ]
     demand, meeting = world["demand"].pk, world["meeting"].pk
     if role == "hq":
