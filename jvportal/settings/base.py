@@ -258,6 +258,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "research.tasks.research_daily_task",
         "schedule": crontab(hour=8, minute=10),
     },
+    # Leadership's weekly digest of the week just ended, Monday before the working day in Beijing
+    # (after the daily digest, so the week's last notifications are in).
+    "portfolio-leadership-weekly": {
+        "task": "portfolio.tasks.leadership_weekly_digest_task",
+        "schedule": crontab(hour=7, minute=45, day_of_week="mon"),
+    },
     # Resolved demands nobody rated within the rating window close on their own; hourly is ample.
     "demands-autoclose-sweep": {
         "task": "demands.tasks.demand_autoclose_sweep_task",
