@@ -35,6 +35,7 @@ urlpatterns = [
     path("representatives/", include("representatives.urls")),
     path("demands/", include("demands.urls")),
     path("research/", include("research.urls")),
+    path("engagements/", include("engagements.urls")),
     path("admin/", admin.site.urls),
     path("", HomeView.as_view(), name="home"),
 ]

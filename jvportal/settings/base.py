@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "representatives",
     "demands",
     "research",
+    "engagements",
 ]
 
 MIDDLEWARE = [
@@ -256,6 +257,12 @@ CELERY_BEAT_SCHEDULE = {
     "research-daily": {
         "task": "research.tasks.research_daily_task",
         "schedule": crontab(hour=8, minute=10),
+    },
+    # Engagements: commitments due in 7 days, on the day and overdue, and JVs that passed their
+    # contact target. Due dates and targets are whole days, so once a day, morning Beijing time.
+    "engagements-daily": {
+        "task": "engagements.tasks.engagements_daily_task",
+        "schedule": crontab(hour=8, minute=20),
     },
     # Resolved demands nobody rated within the rating window close on their own; hourly is ample.
     "demands-autoclose-sweep": {
