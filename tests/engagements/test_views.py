@@ -5,6 +5,7 @@ links to demands and research, and the query budgets."""
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -260,10 +261,11 @@ def test_the_research_visit_is_shown_on_both_pages(portfolio, client_as, rep):
     )
     # A research of another JV cannot be linked.
     other = research_services.research_open(jv=portfolio["other"], year=timezone.localdate().year, actor=hq)
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError) as exc:
         services.engagement_update(
             engagement=engagement, actor=hq, data={"research": other}, expected_version=engagement.version
         )
+    assert "research" in exc.value.error_dict
 
 
 @pytest.mark.parametrize("n", [2, 12])
