@@ -128,9 +128,11 @@ def test_the_brief_prints_on_a4(portfolio, client_as):
         .content.decode()
     )
     assert "css/engagements.css" in content and "data-print" in content
+    from pathlib import Path
+
     from django.contrib.staticfiles import finders
 
-    css = open(finders.find("css/engagements.css"), encoding="utf-8").read()
+    css = Path(finders.find("css/engagements.css")).read_text(encoding="utf-8")
     assert "size: A4" in css
 
 

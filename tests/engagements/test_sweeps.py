@@ -79,8 +79,8 @@ def test_commitments_due_and_overdue_are_told_once(world, django_assert_max_num_
         engagements_daily_task()
     engagements_daily_task()
     assert _told("engagements.commitment_due") == [
-        ("owner", f"commitment-due:{today.pk}:{world['today'].isoformat()}:today:{world['owner'].pk}"),
         ("owner", f"commitment-due:{week.pk}:{week.due_date.isoformat()}:soon7:{world['owner'].pk}"),
+        ("owner", f"commitment-due:{today.pk}:{world['today'].isoformat()}:today:{world['owner'].pk}"),
     ]
     assert _told("engagements.commitment_overdue") == [
         ("head", f"commitment-due:{late.pk}:{late.due_date.isoformat()}:overdue:{world['head'].pk}"),
