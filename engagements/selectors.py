@@ -92,6 +92,7 @@ def linkable_demands(*, engagement: Engagement, user) -> QuerySet[Demand]:
             source__in=(Source.ENGAGEMENT, Source.SYMPOSIUM),
         )
         .exclude(pk__in=engagement.demands.values("pk"))
+        .filter(commitment__isnull=True)
         .select_related("jv")
         .order_by("-submitted_at")
     )

@@ -29,7 +29,13 @@ ENGAGEMENT = Workflow(
 COMMITMENT = Workflow(
     "status",
     [
-        Transition("start", _("Start"), (C.OPEN,), C.IN_PROGRESS, permissions.can_update_commitment),
+        Transition(
+            "start",
+            pgettext_lazy("commitment", "Start"),
+            (C.OPEN,),
+            C.IN_PROGRESS,
+            permissions.can_update_commitment,
+        ),
         Transition(
             "done", _("Mark as done"), OPEN_COMMITMENT_STATUSES, C.DONE, permissions.can_update_commitment
         ),
