@@ -23,17 +23,17 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from core.roles import Role
 from core.services import save_with_history
 from core.uploads import check_upload
 from demands import services as demand_services
 from demands.models import Demand
+from engagements import services as engagement_services
+from engagements.models import Topic
 from representatives import services as rep_services
 from representatives.choices import ReportKind
 from representatives.models import Report, Representative
-from engagements import services as engagement_services
-from engagements.models import Topic
 from research import services as research_services
-from core.roles import Role
 from tests import factories as f
 from tests.downloads import body
 from tests.research.builders import figures as research_figures
