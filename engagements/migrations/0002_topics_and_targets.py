@@ -1,4 +1,5 @@
-"""The managed list's first topics and a contact target per strategic tier (admins change both)."""
+"""The managed list's first topics and a contact target per strategic tier (admins change both;
+``engagements/defaults.py`` holds the same lists for the demo)."""
 
 from django.db import migrations
 

@@ -24,7 +24,7 @@ from accounts.models import Department
 from core.models import CalendarDay, Heartbeat
 from core.roles import Role
 from demands.models import RoutingRule, SLAPolicy
-from engagements.models import ContactTarget, Topic
+from engagements.models import ContactTarget
 from notifications.models import Notification, NotificationPreference
 from notifications.services import notify
 from representatives import notices
@@ -90,9 +90,12 @@ OBJECTS = {
     "research.campaignsettings": (_campaign_settings, ""),
     "research.annualresearch": (lambda p: research_world(p)["own"], "本方"),
     "research.datareturn": (lambda p: research_world(p)["own"].data_return, "本方"),
-    "engagements.topic": (lambda p: Topic.objects.order_by("pk").first(), ""),
+    "engagements.topic": (lambda p: engagement_world(p)["own"].topics.get(), ""),
     "engagements.partnerperson": (lambda p: engagement_world(p)["own"].partner_attendees.get(), "本方"),
-    "engagements.contacttarget": (lambda p: ContactTarget.objects.get(tier="core"), ""),
+    "engagements.contacttarget": (
+        lambda p: engagement_world(p) and ContactTarget.objects.get(tier="core"),
+        "",
+    ),
     "engagements.engagement": (lambda p: engagement_world(p)["own"], "Own"),
     "engagements.commitment": (lambda p: engagement_world(p)["own_commitment"], "Own"),
 }

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from core.roles import Role
 from core.uploads import check_upload
-from engagements import services
+from engagements import defaults, services
 from engagements.models import PartnerPerson, Topic
 from tests import factories as f
 
@@ -27,6 +27,7 @@ HIDDEN_ENGAGEMENT = [
 def engagement_world(portfolio) -> dict:
     if "engagements" in portfolio:
         return portfolio["engagements"]
+    defaults.ensure()
     hq = f.make_user(Role.HQ_STAFF, username="eng_hq")
     leader = f.make_user(Role.LEADERSHIP, username="eng_leader", display_name="领导甲")
     today = timezone.localdate()

@@ -7,7 +7,7 @@ import pytest
 
 from core.models import CalendarDay
 from core.roles import Role
-from engagements import cadence, services
+from engagements import cadence, defaults, services
 from engagements.models import ContactTarget
 from tests import factories as f
 
@@ -31,6 +31,7 @@ def _contact(jv, day, *, actor, attendees, status="held", ends=None):
 
 @pytest.fixture
 def people(db):
+    defaults.ensure()
     return {"hq": f.make_user(Role.HQ_STAFF), "leader": f.make_user(Role.LEADERSHIP)}
 
 

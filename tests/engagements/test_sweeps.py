@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from core.roles import Role
-from engagements import services
+from engagements import defaults, services
 from engagements.tasks import engagements_daily_task
 from notifications.models import Notification
 from tests import factories as f
@@ -18,6 +18,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def world(db):
+    defaults.ensure()
     head = f.make_user(Role.HQ_STAFF, username="head")
     department = f.DepartmentFactory(head=head)
     liaison = f.make_user(Role.HQ_STAFF, username="liaison")

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from core.roles import Role
-from engagements import services
+from engagements import defaults, services
 from engagements.tasks import engagements_daily_task
 from notifications.models import Notification
 from tests import factories as f
@@ -22,6 +22,7 @@ pytestmark = pytest.mark.workers
 
 
 def test_two_workers_running_the_daily_job_at_once_tell_each_person_once(workers, broker):  # noqa: F811
+    defaults.ensure()
     today = timezone.localdate()
     hq = f.make_user(Role.HQ_STAFF)
     leader = f.make_user(Role.LEADERSHIP)
