@@ -142,10 +142,14 @@ class CommitmentForm(NoFormTagMixin, VersionedModelForm):
     def __init__(self, *args, user=None, engagement=None, **kwargs):
         super().__init__(*args, **kwargs)
         engagement = engagement or self.instance.engagement
-        self.fields["jv"].queryset = (
-            JointVenture.objects.visible_to(user).filter(engagements=engagement).order_by("name")
-        )
+        ventures = JointVenture.objects.visible_to(user).filter(engagements=engagement).order_by("name")
+        self.fields["jv"].queryset = ventures
         self.fields["owner"].queryset = our_people(user)
+        if not self.is_bound and not self.instance.jv_id:
+            only = list(ventures[:2])
+            if len(only) == 1:
+                # One JV to choose from: chosen.
+                self.initial["jv"] = only[0].pk
 
 
 class CommitmentActionForm(NoFormTagMixin, ObjectVersionForm):
