@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from core.models import Attachment, BilingualNameMixin, VersionedModel
@@ -147,7 +148,7 @@ class Engagement(VersionedModel):
         PartnerPerson, verbose_name=_("partner attendees"), blank=True, related_name="engagements"
     )
     topics = models.ManyToManyField(Topic, verbose_name=_("topics"), blank=True, related_name="engagements")
-    summary = models.TextField(_("summary"), blank=True)
+    summary = models.TextField(pgettext_lazy("engagement", "summary"), blank=True)
     internal_notes = models.TextField(_("HQ-internal notes"), blank=True)
     high_level = models.BooleanField(_("high-level"), default=False, editable=False)
     research = models.ForeignKey(
