@@ -306,3 +306,36 @@ def test_detail_query_budget(n, portfolio, client_as, django_assert_max_num_quer
     with django_assert_max_num_queries(26):
         response = client.get(engagement.get_absolute_url())
     assert len(response.context["commitments"]) == n + 2
+
+
+def test_the_list_filters_by_kind_jv_partner_leader_topic_and_period(portfolio, client_as):
+    made = engagement_world(portfolio)
+    client = client_as(made["hq"])
+    url = reverse("engagements:engagement_list")
+
+    def listed(**params):
+        return {e.title for e in client.get(url, params).context["object_list"]}
+
+    assert listed(kind="symposium") == {"座谈会 Symposium"}
+    assert listed(status="planned") == {"other 计划 Planned", "own 计划 Planned"}
+    assert listed(jv=portfolio["other"].pk) == {
+        HIDDEN_ENGAGEMENT[1],
+        "other 计划 Planned",
+        "座谈会 Symposium",
+    }
+    assert listed(partner=portfolio["own_partner"].pk) == {"座谈会 Symposium", "本方访问 Own Visit"}
+    assert len(listed(leader=made["leader"].pk)) == 5
+    assert listed(topic=made["own"].topics.get().pk) == {"本方访问 Own Visit"}
+    today = timezone.localdate()
+    assert listed(start=(today - datetime.timedelta(days=15)).isoformat(), end=today.isoformat()) == {
+        "other 计划 Planned",
+        "own 计划 Planned",
+        "座谈会 Symposium",
+    }
+    assert listed(q="Own Summary") == {"本方访问 Own Visit"}
+    # The internal notes are not searched: a representative could otherwise probe them.
+    assert listed(q="Own Internal Note") == set()
+    # The representative's dropdowns name only what they may see.
+    form = client_as(portfolio["rep"]).get(url).context["filter"].form
+    assert list(form.fields["jv"].queryset) == [portfolio["own"]]
+    assert portfolio["other_partner"] not in form.fields["partner"].queryset
