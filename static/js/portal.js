@@ -42,6 +42,17 @@
     }
   });
 
+  // An export link downloads what the list shows now: a live search may have changed the filters
+  // in the address (hx-push-url) since the link was drawn.
+  document.addEventListener("click", function (event) {
+    const link = event.target.closest("a[data-export]");
+    if (link) {
+      const url = new URL(link.href, window.location.href);
+      url.search = window.location.search;
+      link.href = url.toString();
+    }
+  });
+
   // While an input method composes a word (pinyin, say), the field holds letters that are not
   // the search yet: keep those input events from the live search (htmx listens on the form), and
   // tell it once the word is committed. Chromium fires the last input event before

@@ -511,3 +511,34 @@ def test_the_sla_report_exports_speak_one_language(language, role, fmt, portfoli
         assert len(cells) > 12, cells
         problems += [f"{url}?by={by}: {cell!r}" for cell in offending(cells, language)]
     assert not problems, _report(problems, language, role)
+
+
+# Every list's export (the SLA report's are above). The research list has no rows in this world,
+# its headers are still read.
+LIST_EXPORTS = [
+    "ventures:venture_list_export",
+    "ventures:party_list_export",
+    "representatives:representative_list_export",
+    "representatives:meeting_list_export",
+    "representatives:instruction_queue_export",
+    "representatives:report_list_export",
+    "representatives:evaluation_list_export",
+    "demands:demand_list_export",
+    "research:research_list_export",
+]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_list_export_speaks_one_language(language, fmt, portfolio, world, hq, client):
+    """Headers, the sheet's name and the labels of choices (statuses, kinds, industries)."""
+    client = _client(client, hq, language)
+    problems = []
+    for name in LIST_EXPORTS:
+        url = reverse(name, args=[fmt])
+        response = client.get(url)
+        assert response.status_code == 200, url
+        cells = _export_cells(response, fmt)
+        assert cells, url
+        problems += [f"{url}: {cell!r}" for cell in offending(cells, language)]
+    assert not problems, _report(problems, language, "hq")

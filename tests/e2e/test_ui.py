@@ -167,6 +167,23 @@ def test_live_search_answers_typing_without_enter(login):
     expect(rows).to_have_count(len(VENTURE_NAMES))
 
 
+def test_the_export_downloads_what_a_live_search_shows(login):
+    """The export buttons sit outside the results htmx swaps: they follow the address."""
+    page = login("hq")
+    page.goto("/ventures/")
+    rows = page.get_by_test_id("venture-table").locator("tbody tr")
+    page.get_by_test_id("filter-form").locator("input[name=q]").click()
+    page.keyboard.type("Otis", delay=50)
+    expect(rows).to_have_count(1)
+    expect(page).to_have_url(re.compile(r"[?&]q=Otis"))
+    with page.expect_download() as download:
+        page.get_by_test_id("export-csv").click()
+    text = open(download.value.path(), encoding="utf-8-sig").read()
+    lines = [line for line in text.splitlines() if line]
+    assert len(lines) == 2, lines  # the header and Otis
+    assert VENTURE_NAMES["otis"][1] in lines[1]  # in English, the English name
+
+
 def test_live_search_waits_for_the_input_methods_committed_word(login):
     """Pinyin being composed is not searched for; the committed characters are (no keyup fires)."""
     page = login("hq")
