@@ -7,12 +7,14 @@ class EngagementsConfig(AppConfig):
     verbose_name = _("High-level engagements")
 
     def ready(self):
+        from core import search as search_box
         from demands import origins
         from research import visits
         from ventures import panels
 
         from . import (
             notices,  # noqa: F401  (registers the notification kinds)
+            search,
             selectors,
         )
 
@@ -20,3 +22,4 @@ class EngagementsConfig(AppConfig):
         panels.register_home(selectors.home_contact_panel)
         origins.register(selectors.demand_origin)
         visits.register(selectors.research_visits_panel)
+        search_box.register(search.EngagementProvider())

@@ -2,12 +2,12 @@
 
 import django_filters
 from django.contrib.auth import get_user_model
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import OrderingFilter
 from core.forms import DateInput
 from core.roles import Role
+from core.search import list_search
 from ventures.models import JointVenture, Party
 
 from .choices import EngagementKind, EngagementStatus
@@ -57,6 +57,7 @@ class EngagementFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, *args, user=None, **kwargs):
         super().__init__(data, *args, **kwargs)
+        self.user = user
         self.filters["jv"].queryset = JointVenture.objects.visible_to(user).order_by("name")
         self.filters["partner"].queryset = Party.objects.visible_to(user).order_by("name")
         self.filters["leader"].queryset = (
@@ -65,13 +66,9 @@ class EngagementFilter(django_filters.FilterSet):
         self.filters["topic"].queryset = Topic.objects.all()
 
     def search(self, queryset, name, value):
-        """Title, place and summary (never the internal notes, which not everyone reads)."""
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(title__icontains=value) | Q(place__icontains=value) | Q(summary__icontains=value)
-        )
+        # What the search box finds (engagements/search.py): title, place, summary; never the
+        # internal notes, which not everyone reads.
+        return list_search("engagements", queryset, value, self.user)
 
     @property
     def qs(self):

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from demands.models import Demand
 from demands.views import DemandListView
+from engagements.cadence import past_target_count
 from representatives.choices import InstructionState
 from representatives.views.meetings import InstructionQueueView, MeetingListView
 from representatives.views.reports import ReportListView
@@ -192,6 +193,12 @@ def dashboard(*, user, today: datetime.date | None = None) -> dict:
             user,
             _("Reports awaiting review"),
             {"scope": "review"},
+        ),
+        Figure(
+            _("JVs past their contact target"),
+            past_target_count(user=user, today=today),
+            link("engagements:contact_overdue"),
+            alert=True,
         ),
     ]
     research_year = default_year(user=user)

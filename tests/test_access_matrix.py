@@ -135,6 +135,7 @@ def _search_world(portfolio):
     _demands(portfolio)
     _governance(portfolio)
     research_world(portfolio)
+    engagement_world(portfolio)
 
 
 def _venture(key):
@@ -1765,6 +1766,8 @@ HIDDEN_SEARCHES = [
     # HQ's findings on the other JV's research, and on the representative's own JV's.
     HIDDEN_RESEARCH[0],
     INTERNAL_OWN[0],
+    # The other JV's visit (internal notes are searched for nobody: tests/engagements/test_search).
+    HIDDEN_ENGAGEMENT[1],
 ]
 
 
