@@ -108,13 +108,19 @@ def test_hq_edits_a_venture_and_cannot_exceed_100_percent(login):
 
 
 def test_leader_sees_the_portfolio_but_cannot_edit(login):
+    # Leadership lands on the portfolio page; its figures open the lists that count them.
     page = login("leader")
-    summary = page.get_by_test_id("portfolio-summary")
-    expect(summary).to_be_visible()
-    expect(summary).to_contain_text("Joint ventures")
-    expect(summary.locator(".display-6").first).to_have_text(str(len(VENTURE_NAMES)))
-    expect(page.get_by_role("heading", name="The portfolio")).to_be_visible()
-    expect(page.get_by_text(re.compile(r"Key figures for \d{4}"))).to_be_visible()
+    expect(page.get_by_role("heading", name="Portfolio", exact=True)).to_be_visible()
+    expect(page.get_by_test_id("approval")).to_contain_text("Instructions awaiting leadership approval")
+    total = page.get_by_role("heading", name=re.compile(r"^Joint ventures: \d+$")).get_by_test_id("figure")
+    expect(total).to_have_text(str(len(VENTURE_NAMES)))
+    expect(page.locator("canvas[data-chart]")).to_have_count(5)
+    overdue = page.get_by_test_id("demand-figures").get_by_test_id("figure").nth(1)
+    count = int(overdue.inner_text())
+    overdue.click()
+    expect(page).to_have_url(re.compile(r"/demands/\?due=overdue$"))
+    expect(page.get_by_test_id("demand-table").locator("tbody tr")).to_have_count(count)
+    page.go_back()
 
     nav_click(page, "Joint ventures")
     expect(page.get_by_role("link", name="New joint venture")).to_have_count(0)
