@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -22,3 +23,12 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(_seed_calendar, sender=self, dispatch_uid="core-seed-calendar")
+        user_logged_in.connect(_session_started, dispatch_uid="core-session-started")
+
+
+def _session_started(sender, request, user, **kwargs):
+    """A sign-in starts the session's idle and lifetime clocks (core.middleware)."""
+    from .middleware import session_started
+
+    if request is not None and hasattr(request, "session"):
+        session_started(request)

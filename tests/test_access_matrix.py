@@ -1090,6 +1090,11 @@ def test_get(name, role, request, portfolio, client_as):
         if response.streaming:
             # A download: reading it to the end lets the test client close the file.
             body(response)
+        # Every answer carries the policy; nothing a signed-in person gets is kept by a cache.
+        policy = {part.strip() for part in response["Content-Security-Policy"].split(";")}
+        assert "frame-ancestors 'none'" in policy and "'unsafe-inline'" not in str(policy), url
+        if role != "anonymous":
+            assert "no-store" in response["Cache-Control"], url
         if role == "anonymous":
             assert response.status_code == 302, url
             assert response.url == f"{reverse('login')}?next={quote(url)}"

@@ -53,18 +53,48 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The Content-Security-Policy below, on every response.
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.middleware.NoStoreMiddleware",
     "accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After messages: a session that ends says so on the sign-in page.
+    "core.middleware.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
+
+# Everything the portal loads is its own (no CDN, an intranet): scripts and styles from static
+# files only, no inline script or style attribute (tests/test_no_inline_script.py), never framed.
+# data: images are Bootstrap's form icons. The admin works under it too: the one inline handler
+# of django-import-export's export page (its "select all" box) is allowed by its hash alone, and
+# three cosmetic inline styles of import-export's and simple-history's templates are dropped.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": [
+            "'self'",
+            "'unsafe-hashes'",
+            # onchange="onSelectToggleChange(event)" (import_export/templates/admin/import_export/export.html)
+            "'sha256-wid4zL8fR53ZYy1ljOepzR77Dn6vWUUxuNnnWWBP3I8='",
+        ],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+    }
+}
 
 ROOT_URLCONF = "jvportal.urls"
 WSGI_APPLICATION = "jvportal.wsgi.application"
@@ -289,6 +319,11 @@ LOGGING = {
 }
 
 # --- Portal ---------------------------------------------------------------------------------
+# Sessions end after this many minutes without a request, and this many hours after signing in
+# (core.middleware.SessionTimeoutMiddleware); the cookie itself lives no longer than the latter.
+PORTAL_SESSION_IDLE_MINUTES = env.int("PORTAL_SESSION_IDLE_MINUTES", default=30)
+PORTAL_SESSION_MAX_HOURS = env.int("PORTAL_SESSION_MAX_HOURS", default=12)
+SESSION_COOKIE_AGE = PORTAL_SESSION_MAX_HOURS * 3600
 PORTAL_PAGE_SIZE = env.int("PORTAL_PAGE_SIZE", default=25)
 # Largest attachment accepted, in megabytes (the web server's body limit must allow it).
 PORTAL_MAX_UPLOAD_MB = env.int("PORTAL_MAX_UPLOAD_MB", default=20)
