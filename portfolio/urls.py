@@ -8,4 +8,6 @@ urlpatterns = [
     path("", views.PortfolioView.as_view(), name="portfolio"),
     path("figures/", views.FiguresListView.as_view(), name="figures"),
     path("figures/export.<str:fmt>", views.FiguresListView.as_view(), name="figures_export"),
+    path("jv/<int:pk>/", views.ScorecardView.as_view(), name="scorecard"),
+    path("jv/<int:pk>/export.xlsx", views.ScorecardExportView.as_view(), name="scorecard_export"),
 ]

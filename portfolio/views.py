@@ -2,15 +2,17 @@
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import TemplateView
+from django.views.generic import TemplateView, View
 
-from core.exports import Column, ListExport
+from core.exports import Column, ListExport, workbook_response
 from core.roles import is_leadership
 from core.views import ScopedFilterView
+from ventures.models import JointVenture
 from ventures.views import HomeView
 
-from . import selectors
+from . import scorecard, selectors
 from .filters import FiguresFilter
 from .permissions import may_read_portfolio
 
@@ -114,3 +116,37 @@ class FiguresListView(PortfolioAccessMixin, ScopedFilterView):
         context = super().get_context_data(**kwargs)
         context["totals"] = self.object_list.order_by().aggregate(**selectors.TOTALS)
         return context
+
+
+class ScorecardMixin(LoginRequiredMixin, PortfolioAccessMixin):
+    """One JV the viewer sees (a 404 otherwise) and its scorecard."""
+
+    def get_venture(self):
+        return get_object_or_404(
+            JointVenture.objects.visible_to(self.request.user).select_related("department"),
+            pk=self.kwargs["pk"],
+        )
+
+
+class ScorecardView(ScorecardMixin, TemplateView):
+    """A JV's record year over year, printable and exportable."""
+
+    template_name = "portfolio/scorecard.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        venture = self.get_venture()
+        context.update(venture=venture, **scorecard.scorecard(venture, self.request.user))
+        return context
+
+
+class ScorecardExportView(ScorecardMixin, View):
+    """The scorecard as a workbook, one sheet per section."""
+
+    def get(self, request, *args, **kwargs):
+        venture = self.get_venture()
+        card = scorecard.scorecard(venture, request.user)
+        return workbook_response(
+            sheets=[section.sheet() for section in card["sections"]],
+            filename=f"scorecard-{venture.pk}",
+        )

@@ -642,6 +642,15 @@ RESEARCH_ROWS = {"nobody": 0, "rep": 1, "leader": 2, "hq": 2, "admin": 2}
 # year: the portfolio's 2024 row of each JV.
 PORTFOLIO_ROWS = {"nobody": 0, "rep": 0, "leader": 2, "hq": 2, "admin": 2}
 
+# A JV's scorecard: HQ and leadership read every JV's; a representative is refused even their own.
+SCORECARD = {
+    "nobody": (403, 403),
+    "rep": (403, 403),
+    "leader": (200, 200),
+    "hq": (200, 200),
+    "admin": (200, 200),
+}
+
 PORTFOLIO: dict[str, Spec] = {
     "portfolio:portfolio": Spec(
         "list", rows=PORTFOLIO_ROWS, count=_portfolio_count, setup=_governance, expected=QUEUE
@@ -650,6 +659,10 @@ PORTFOLIO: dict[str, Spec] = {
     "portfolio:figures_export": Spec(
         "list", rows=PORTFOLIO_ROWS, count=_csv_rows, kwargs={"fmt": "csv"}, expected=QUEUE
     ),
+    "portfolio:scorecard": Spec(
+        "read", _venture("own"), _venture("other"), setup=_governance, expected=SCORECARD
+    ),
+    "portfolio:scorecard_export": Spec("read", _venture("own"), _venture("other"), expected=SCORECARD),
 }
 
 
