@@ -10,4 +10,5 @@ urlpatterns = [
     path("figures/export.<str:fmt>", views.FiguresListView.as_view(), name="figures_export"),
     path("jv/<int:pk>/", views.ScorecardView.as_view(), name="scorecard"),
     path("jv/<int:pk>/export.xlsx", views.ScorecardExportView.as_view(), name="scorecard_export"),
+    path("ownership/", views.OwnershipView.as_view(), name="ownership"),
 ]

@@ -1,5 +1,7 @@
 """Leadership's landing page and HQ's portfolio page, and the JVs' figures by year behind them."""
 
+from types import SimpleNamespace
+
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
@@ -12,7 +14,7 @@ from core.views import ScopedFilterView
 from ventures.models import JointVenture
 from ventures.views import HomeView
 
-from . import scorecard, selectors
+from . import ownership, scorecard, selectors
 from .filters import FiguresFilter
 from .permissions import may_read_portfolio
 
@@ -150,3 +152,26 @@ class ScorecardExportView(ScorecardMixin, View):
             sheets=[section.sheet() for section in card["sections"]],
             filename=f"scorecard-{venture.pk}",
         )
+
+
+class OwnershipView(LoginRequiredMixin, PortfolioAccessMixin, TemplateView):
+    """The group's member companies, the JVs and their partners, with the stakes: a picture and
+    the same figures as a table."""
+
+    template_name = "portfolio/ownership.html"
+
+    def get_template_names(self):
+        if self.request.headers.get("HX-Request"):
+            return ["portfolio/includes/ownership_results.html"]
+        return [self.template_name]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        form = ownership.OwnershipFilterForm(self.request.GET or None, user=user)
+        chosen = form.cleaned_data if form.is_valid() else {}
+        holdings = list(
+            ownership.holdings_for(user=user, member=chosen.get("member"), partner=chosen.get("partner"))
+        )
+        context.update(filter=SimpleNamespace(form=form), holdings=holdings, chart=ownership.chart(holdings))
+        return context

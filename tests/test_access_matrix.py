@@ -663,6 +663,9 @@ PORTFOLIO: dict[str, Spec] = {
         "read", _venture("own"), _venture("other"), setup=_governance, expected=SCORECARD
     ),
     "portfolio:scorecard_export": Spec("read", _venture("own"), _venture("other"), expected=SCORECARD),
+    "portfolio:ownership": Spec(
+        "list", rows=PORTFOLIO_ROWS, count=lambda r: len(r.context["chart"]["ventures"]), expected=QUEUE
+    ),
 }
 
 

@@ -358,6 +358,7 @@ def pages(portfolio, world, role: str) -> list[str]:
             reverse("portfolio:portfolio"),
             reverse("portfolio:figures"),
             reverse("portfolio:scorecard", args=[portfolio["own"].pk]),
+            reverse("portfolio:ownership"),
             reverse("representatives:instruction_queue"),
             reverse("ventures:venture_update", args=[portfolio["own"].pk]),
             reverse("ventures:shareholding_create", args=[portfolio["own"].pk]),
