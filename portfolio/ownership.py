@@ -6,6 +6,7 @@ templates/portfolio/includes/ownership_svg.html draws: the columns' nodes with t
 and the edges with their stake and the point its label sits at.
 """
 
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -23,8 +24,11 @@ NODE_WIDTH = 240
 NODE_HEIGHT = 24
 # The left edge of each column: member companies, JVs, partners.
 COLUMNS = (10, 380, 750)
-# Labels longer than this are shortened on the picture (the table and the tooltip hold them whole).
-LABEL_CHARS = 22
+# A label wider than this is shortened on the picture (the table and the tooltip hold it whole):
+# a Chinese character counts two, a Latin letter one.
+LABEL_WIDTH = 36
+# How far apart the edges meeting one side of a JV's box are.
+SPREAD = 9
 
 
 @dataclass
@@ -37,7 +41,12 @@ class Node:
 
     @property
     def short(self) -> str:
-        return self.label if len(self.label) <= LABEL_CHARS else self.label[: LABEL_CHARS - 1] + "…"
+        width = 0
+        for index, char in enumerate(self.label):
+            width += 2 if unicodedata.east_asian_width(char) in "WF" else 1
+            if width > LABEL_WIDTH:
+                return self.label[: index - 1] + "…"
+        return self.label
 
     @property
     def text_x(self) -> int:
@@ -76,30 +85,27 @@ def chart(holdings) -> dict:
     for nodes in columns:
         for index, node in enumerate(nodes):
             node.y = TOP + index * ROW
-    edges = []
+    # Each JV's edges meet its box side by side, ordered by the other end's height so they do not
+    # cross there; each stake is written at the JV's end of its edge, beside the box.
+    sides: dict[tuple[str, str], list] = {}
     for party_node, venture, stake, kind in pending:
-        source, target = (party_node, venture) if kind == "member" else (venture, party_node)
-        x1, y1 = source.x + NODE_WIDTH, source.middle
-        x2, y2 = target.x, target.middle
-        # The stake sits near the JV's end of its edge, where edges fan out least.
-        share = 0.7 if kind == "member" else 0.3
-        edges.append(
-            Edge(
-                source,
-                target,
-                stake,
-                kind,
-                {
-                    "x1": x1,
-                    "y1": y1,
-                    "x2": x2,
-                    "y2": y2,
-                    "cx": (x1 + x2) // 2,
-                    "label_x": round(x1 + (x2 - x1) * share),
-                    "label_y": round(y1 + (y2 - y1) * share) - 3,
-                },
-            )
-        )
+        sides.setdefault((venture.key, kind), []).append((party_node, venture, stake, kind))
+    edges = []
+    for group in sides.values():
+        group.sort(key=lambda item: item[0].y)
+        for index, (party_node, venture, stake, kind) in enumerate(group):
+            offset = round((index - (len(group) - 1) / 2) * SPREAD)
+            at_venture = venture.middle + offset
+            if kind == "member":
+                x1, y1, x2, y2 = party_node.x + NODE_WIDTH, party_node.middle, venture.x, at_venture
+                label_x, anchor = x2 - 6, "end"
+            else:
+                x1, y1, x2, y2 = venture.x + NODE_WIDTH, at_venture, party_node.x, party_node.middle
+                label_x, anchor = x1 + 6, "start"
+            source, target = (party_node, venture) if kind == "member" else (venture, party_node)
+            points = {"x1": x1, "y1": y1, "x2": x2, "y2": y2, "cx": (x1 + x2) // 2}
+            points.update(label_x=label_x, label_y=at_venture - 2, anchor=anchor)
+            edges.append(Edge(source, target, stake, kind, points))
     rows = max((len(nodes) for nodes in columns), default=0)
     return {
         "members": columns[0],
