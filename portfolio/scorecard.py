@@ -49,6 +49,8 @@ class Section:
     headers: list
     rows: list[list] = field(default_factory=list)
     note: object = ""
+    # What the table says when it has no rows.
+    empty: object = ""
 
     def sheet(self) -> tuple[object, list, list]:
         """The section as a worksheet: a ``Change`` cell becomes three columns (the figure, its
@@ -243,17 +245,15 @@ def _meetings(venture, years, user, **kwargs) -> Section:
     return section
 
 
-def _reports(venture, years, user, **kwargs) -> Section:
-    """Reports with a due date, by the year they report on: filed by the due date (the first
-    submission counts), filed late, not filed and past due."""
+def reports_on_time(reports, years) -> dict[int, dict[str, int]]:
+    """Reports with a due date, by the year they report on: due, filed by the due date (the first
+    submission, Beijing time, counts), filed late, not filed and past due. One query."""
     today = timezone.localdate()
     counts = {year: {"due": 0, "on_time": 0, "late": 0, "missing": 0} for year in years}
-    reports = (
-        Report.objects.visible_to(user)
-        .filter(appointment__jv=venture, year__in=years, due_date__isnull=False)
-        .only("year", "due_date", "first_submitted_at")
+    rows = reports.filter(year__in=years, due_date__isnull=False).only(
+        "year", "due_date", "first_submitted_at"
     )
-    for report in reports:
+    for report in rows:
         row = counts[report.year]
         row["due"] += 1
         if report.first_submitted_at:
@@ -261,6 +261,11 @@ def _reports(venture, years, user, **kwargs) -> Section:
             row["on_time" if filed <= report.due_date else "late"] += 1
         elif report.due_date < today:
             row["missing"] += 1
+    return counts
+
+
+def _reports(venture, years, user, **kwargs) -> Section:
+    counts = reports_on_time(Report.objects.visible_to(user).filter(appointment__jv=venture), years)
     section = Section(
         "reports",
         _("Reports filed on time"),

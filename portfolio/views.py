@@ -3,8 +3,11 @@
 from types import SimpleNamespace
 
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView, View
 
@@ -14,7 +17,7 @@ from core.views import ScopedFilterView
 from ventures.models import JointVenture
 from ventures.views import HomeView
 
-from . import ownership, scorecard, selectors
+from . import annual_report, ownership, scorecard, selectors
 from .filters import FiguresFilter
 from .permissions import may_read_portfolio
 
@@ -175,3 +178,46 @@ class OwnershipView(LoginRequiredMixin, PortfolioAccessMixin, TemplateView):
         )
         context.update(filter=SimpleNamespace(form=form), holdings=holdings, chart=ownership.chart(holdings))
         return context
+
+
+class AnnualReportMixin(LoginRequiredMixin, PortfolioAccessMixin):
+    def get_year(self) -> int:
+        year = self.kwargs["year"]
+        if not 1978 <= year <= 2100:
+            raise Http404
+        return year
+
+
+class AnnualReportView(AnnualReportMixin, TemplateView):
+    """One year of the portfolio for leadership's meeting: printable, and as a workbook."""
+
+    template_name = "portfolio/annual_report.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        year = self.get_year()
+        context.update(
+            year=year,
+            years=annual_report.years(user=self.request.user),
+            sections=annual_report.report(year=year, user=self.request.user),
+        )
+        return context
+
+
+class AnnualReportExportView(AnnualReportMixin, View):
+    def get(self, request, *args, **kwargs):
+        year = self.get_year()
+        sections = annual_report.report(year=year, user=request.user)
+        return workbook_response(
+            sheets=[section.sheet() for section in sections], filename=f"portfolio-report-{year}"
+        )
+
+
+def annual_report_latest(request):
+    """The report of the latest year with figures (this year's when none)."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not may_read_portfolio(request.user):
+        raise PermissionDenied
+    found = annual_report.years(user=request.user)
+    return redirect("portfolio:annual_report", year=found[0] if found else timezone.localdate().year)

@@ -359,6 +359,9 @@ def pages(portfolio, world, role: str) -> list[str]:
             reverse("portfolio:figures"),
             reverse("portfolio:scorecard", args=[portfolio["own"].pk]),
             reverse("portfolio:ownership"),
+            # The JVs' lines (their figures are of 2024), and the year of the governance.
+            reverse("portfolio:annual_report", args=[2024]),
+            reverse("portfolio:annual_report", args=[2026]),
             reverse("representatives:instruction_queue"),
             reverse("ventures:venture_update", args=[portfolio["own"].pk]),
             reverse("ventures:shareholding_create", args=[portfolio["own"].pk]),
@@ -525,8 +528,12 @@ def test_every_list_export_speaks_one_language(language, fmt, portfolio, world, 
 
 
 def portfolio_workbooks(portfolio) -> list[str]:
-    """The portfolio's workbooks that are not a list's export: a JV's scorecard."""
-    return [reverse("portfolio:scorecard_export", args=[portfolio["own"].pk])]
+    """The portfolio's workbooks that are not a list's export: a JV's scorecard, the annual report."""
+    return [
+        reverse("portfolio:scorecard_export", args=[portfolio["own"].pk]),
+        reverse("portfolio:annual_report_export", args=[2024]),
+        reverse("portfolio:annual_report_export", args=[2026]),
+    ]
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
