@@ -40,6 +40,10 @@ class PortfolioView(LoginRequiredMixin, PortfolioAccessMixin, TemplateView):
         ventures = figures["ventures"]
         context.update(
             figures=figures,
+            # The header's menu of scorecards.
+            scorecard_ventures=JointVenture.objects.visible_to(self.request.user)
+            .order_by("name")
+            .only("pk", "name", "name_en"),
             breakdowns=[
                 ("status", _("By status"), ventures["by_status"]),
                 ("tier", _("By strategic tier"), ventures["by_tier"]),
