@@ -36,6 +36,7 @@ urlpatterns = [
     path("representatives/", include("representatives.urls")),
     path("demands/", include("demands.urls")),
     path("research/", include("research.urls")),
+    path("engagements/", include("engagements.urls")),
     path("portfolio/", include("portfolio.urls")),
     path("search/", SearchView.as_view(), name="search"),
     path("admin/", admin.site.urls),

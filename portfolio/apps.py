@@ -9,6 +9,9 @@ class PortfolioConfig(AppConfig):
     def ready(self):
         from ventures import panels as venture_panels
 
-        from . import panels
+        from . import (
+            notices,  # noqa: F401  (registers the notification kind)
+            panels,
+        )
 
         venture_panels.register(panels.venture_scorecard_panel)

@@ -127,7 +127,7 @@ class OwnershipFilterForm(forms.Form):
     member = forms.ModelChoiceField(
         label=_("Group member company"), queryset=Party.objects.none(), required=False
     )
-    partner = forms.ModelChoiceField(label=_("Partner"), queryset=Party.objects.none(), required=False)
+    partner = forms.ModelChoiceField(label=_("Partners"), queryset=Party.objects.none(), required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -17,7 +17,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from demands.models import Demand
 from demands.views import DemandListView
+from engagements.cadence import past_target_count
 from representatives.choices import InstructionState
 from representatives.views.meetings import InstructionQueueView, MeetingListView
 from representatives.views.reports import ReportListView
@@ -192,6 +194,12 @@ def dashboard(*, user, today: datetime.date | None = None) -> dict:
             _("Reports awaiting review"),
             {"scope": "review"},
         ),
+        Figure(
+            _("JVs past their contact target"),
+            past_target_count(user=user, today=today),
+            link("engagements:contact_overdue"),
+            alert=True,
+        ),
     ]
     research_year = default_year(user=user)
     of_year = {"year": research_year}
@@ -233,4 +241,28 @@ def money_chart(rows: list[dict], series: list[tuple[str, object]]) -> dict:
         "datasets": [
             {"label": str(label), "data": [float(r[key] or 0) for r in rows]} for key, label in series
         ],
+    }
+
+
+# --- Leadership's weekly digest --------------------------------------------------------------------
+
+# How many meetings and instructions the digest names one by one.
+DIGEST_ITEMS = 5
+
+
+def digest_figures(*, user, start, end, now) -> dict:
+    """What the week brought, for one leadership member: counts from the same lists the portfolio
+    page links to, and the first few instructions awaiting them and meetings ahead."""
+    demands = Demand.objects.visible_to(user)
+    awaiting = InstructionQueueView.listed(user, {"state": InstructionState.AWAITING_APPROVAL})
+    ahead = MeetingListView.listed(user, {"when": "ahead"})
+    return {
+        "new": demands.filter(submitted_at__gte=start, submitted_at__lt=end).count(),
+        "resolved": demands.filter(resolved_at__gte=start, resolved_at__lt=end).count(),
+        "overdue": DemandListView.listed(user, {"due": "overdue"}).count(),
+        "awaiting": awaiting.count(),
+        "awaiting_items": list(awaiting.select_related("meeting__jv")[:DIGEST_ITEMS]),
+        "reports_overdue": ReportListView.listed(user, {"scope": "overdue"}).count(),
+        "meetings": ahead.count(),
+        "meeting_items": list(ahead[:DIGEST_ITEMS]),
     }

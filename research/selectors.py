@@ -13,7 +13,7 @@ from core.history import history_entries
 from core.roles import is_representative, sees_all_ventures
 from demands.choices import Source
 
-from . import permissions
+from . import permissions, visits
 from .choices import OWED_RETURN_STATUSES, FigureChoice, ResearchStatus, ReturnStatus
 from .models import AnnualResearch, DataReturn, Recommendation, ResearchAttachment, Wish
 from .workflow import DATA_RETURN, RESEARCH
@@ -104,7 +104,7 @@ def research_detail_context(*, research: AnnualResearch, user, today=None) -> di
         "internal": internal,
         "figures": figures,
         "can_upload": permissions.works_on_research(user),
-        "visit_panels": [],
+        "visit_panels": visits.visits_for(research, user),
         "data_return": data_return,
         "wishes": wishes,
         "return_actions": [t.name for t in DATA_RETURN.available(user, data_return)],

@@ -51,6 +51,7 @@ from representatives.models import (
 )
 from tests import factories as f
 from tests.downloads import body, xlsx_workbook
+from tests.engagements.builders import HIDDEN_ENGAGEMENT, engagement_world
 from tests.helpers import db_snapshot, form_data, indicators_post_data, rendered_form_data, venture_post_data
 from tests.research.builders import HIDDEN_RESEARCH, INTERNAL_OWN, research_world
 from ventures.models import Shareholding
@@ -134,6 +135,7 @@ def _search_world(portfolio):
     _demands(portfolio)
     _governance(portfolio)
     research_world(portfolio)
+    engagement_world(portfolio)
 
 
 def _venture(key):
@@ -783,6 +785,103 @@ RESEARCH_REGISTRY: dict[str, Spec] = {
 }
 
 
+def _engagement_of(key):
+    return lambda p: {"pk": engagement_world(p)[key].pk}
+
+
+def _engagement_child(key, child, arg, **extra):
+    def kwargs(p):
+        made = engagement_world(p)
+        return {"pk": made[key].pk, arg: made[f"{key}_{child}"].pk, **extra}
+
+    return kwargs
+
+
+# The own visit, the other JV's and the symposium both JVs spoke at (the representative sees that
+# one too, as their JV's part of it), each JV's planned visit.
+ENGAGEMENT_ROWS = {"nobody": 0, "rep": 3, "leader": 5, "hq": 5, "admin": 5}
+# HQ keeps the record; leadership reads it; a representative reads their JVs'.
+ENGAGEMENT_EDIT = {**RESEARCH_EDIT}
+ENGAGEMENT_POST_ONLY = {**RESEARCH_UPLOAD}
+# A representative records an engagement for their JV, and adds to and updates their JV's commitments.
+ENGAGEMENT_CREATE = {"nobody": 403, "rep": 200, "leader": 403, "hq": 200, "admin": 200}
+COMMITMENT_EDIT = {**RESEARCH_EDIT, "rep": (200, 404)}
+
+ENGAGEMENT_REGISTRY: dict[str, Spec] = {
+    "engagements:engagement_list": Spec(
+        "list", rows=ENGAGEMENT_ROWS, count=_object_list_count, setup=engagement_world
+    ),
+    "engagements:engagement_list_export": Spec(
+        "list", rows=ENGAGEMENT_ROWS, count=_csv_rows, kwargs={"fmt": "csv"}, setup=engagement_world
+    ),
+    # Pages about the portfolio as the viewer sees it (tests/engagements/test_views.py checks what).
+    "engagements:calendar": Spec("self", setup=engagement_world),
+    "engagements:contact_overdue": Spec("self", setup=engagement_world),
+    "engagements:engagement_create": Spec("create", expected=ENGAGEMENT_CREATE, generic_post=False),
+    "engagements:engagement_detail": Spec("read", _engagement_of("own"), _engagement_of("other")),
+    "engagements:engagement_update": Spec(
+        "edit", _engagement_of("own"), _engagement_of("other"), expected=ENGAGEMENT_EDIT, generic_post=False
+    ),
+    "engagements:engagement_transition": Spec(
+        "edit",
+        lambda p: {"pk": engagement_world(p)["own_planned"].pk, "action": "cancel"},
+        lambda p: {"pk": engagement_world(p)["other_planned"].pk, "action": "cancel"},
+        expected=ENGAGEMENT_EDIT,
+        generic_post=False,
+    ),
+    "engagements:engagement_file_upload": Spec(
+        "edit",
+        _engagement_of("own"),
+        _engagement_of("other"),
+        expected=ENGAGEMENT_POST_ONLY,
+        generic_post=False,
+    ),
+    "engagements:engagement_file": Spec(
+        "read", _engagement_child("own", "file", "file_pk"), _engagement_child("other", "file", "file_pk")
+    ),
+    "engagements:demand_link": Spec(
+        "edit",
+        _engagement_of("own"),
+        _engagement_of("other"),
+        expected=ENGAGEMENT_POST_ONLY,
+        generic_post=False,
+    ),
+    "engagements:commitment_create": Spec(
+        "edit", _engagement_of("own"), _engagement_of("other"), expected=COMMITMENT_EDIT, generic_post=False
+    ),
+    "engagements:commitment_update": Spec(
+        "edit",
+        _engagement_child("own", "commitment", "c_pk"),
+        _engagement_child("other", "commitment", "c_pk"),
+        expected=COMMITMENT_EDIT,
+        generic_post=False,
+    ),
+    "engagements:commitment_transition": Spec(
+        "edit",
+        _engagement_child("own", "commitment", "c_pk", action="start"),
+        _engagement_child("other", "commitment", "c_pk", action="start"),
+        expected=COMMITMENT_EDIT,
+        generic_post=False,
+    ),
+    "engagements:commitment_demand": Spec(
+        "edit",
+        _engagement_child("own", "commitment", "c_pk"),
+        _engagement_child("other", "commitment", "c_pk"),
+        expected=COMMITMENT_EDIT,
+        generic_post=False,
+    ),
+    "engagements:venture_brief": Spec(
+        "read", lambda p: {"pk": p["own"].pk}, lambda p: {"pk": p["other"].pk}, setup=engagement_world
+    ),
+    "engagements:partner_brief": Spec(
+        "read",
+        lambda p: {"pk": p["own_partner"].pk},
+        lambda p: {"pk": p["other_partner"].pk},
+        setup=engagement_world,
+    ),
+}
+
+
 REGISTRY: dict[str, Spec] = {
     # With the governance records, so that every role's panels render.
     "home": Spec(
@@ -926,6 +1025,7 @@ REGISTRY: dict[str, Spec] = {
     ),
     **GOVERNANCE_REGISTRY,
     **RESEARCH_REGISTRY,
+    **ENGAGEMENT_REGISTRY,
     **PORTFOLIO,
     # Both JVs' names contain the text: the representative finds only their own.
     "search": Spec(
@@ -1656,6 +1756,7 @@ def _rep_pages(portfolio):
         *_rep_demand_pages(portfolio),
         *_rep_governance_pages(portfolio),
         *_rep_research_pages(portfolio),
+        *_rep_engagement_pages(portfolio),
         *_rep_search_pages(portfolio),
         # Every list's export holds what the list holds, no more.
         *[
@@ -1673,6 +1774,26 @@ def _rep_pages(portfolio):
     ]
 
 
+def _rep_engagement_pages(portfolio):
+    """The engagement pages a representative reaches: their JVs' engagements (the shared symposium
+    too), the calendar, the briefs, the forms."""
+    made = engagement_world(portfolio)
+    return [
+        reverse("engagements:engagement_list"),
+        reverse("engagements:engagement_list_export", args=["csv"]),
+        reverse("engagements:calendar"),
+        reverse("engagements:calendar") + f"?month={made['symposium'].starts_on:%Y-%m}",
+        reverse("engagements:contact_overdue"),
+        reverse("engagements:engagement_create"),
+        reverse("engagements:engagement_detail", args=[made["own"].pk]),
+        reverse("engagements:engagement_detail", args=[made["symposium"].pk]),
+        reverse("engagements:commitment_create", args=[made["symposium"].pk]),
+        reverse("engagements:commitment_update", args=[made["own"].pk, made["own_commitment"].pk]),
+        reverse("engagements:venture_brief", args=[portfolio["own"].pk]),
+        reverse("engagements:partner_brief", args=[portfolio["group"].pk]),
+    ]
+
+
 # What the search box is given to find the other JV's records, each of which HQ finds (below).
 HIDDEN_SEARCHES = [
     "他方",
@@ -1687,6 +1808,8 @@ HIDDEN_SEARCHES = [
     # HQ's findings on the other JV's research, and on the representative's own JV's.
     HIDDEN_RESEARCH[0],
     INTERNAL_OWN[0],
+    # The other JV's visit (internal notes are searched for nobody: tests/engagements/test_search).
+    HIDDEN_ENGAGEMENT[1],
 ]
 
 
@@ -1783,6 +1906,8 @@ def test_rep_pages_never_name_the_other_venture(language, portfolio, client_as):
             *HIDDEN_RESEARCH,
             # HQ's own writing about the rep's JV is internal too.
             *INTERNAL_OWN,
+            # HQ's notes on engagements, the other JV's engagement and its part of a shared one.
+            *HIDDEN_ENGAGEMENT,
         ]:
             assert hidden not in content, (url, hidden)
 

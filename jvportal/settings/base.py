@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "representatives",
     "demands",
     "research",
+    "engagements",
     "portfolio",
 ]
 
@@ -257,6 +258,18 @@ CELERY_BEAT_SCHEDULE = {
     "research-daily": {
         "task": "research.tasks.research_daily_task",
         "schedule": crontab(hour=8, minute=10),
+    },
+    # Engagements: commitments due in 7 days, on the day and overdue, and JVs that passed their
+    # contact target. Due dates and targets are whole days, so once a day, morning Beijing time.
+    "engagements-daily": {
+        "task": "engagements.tasks.engagements_daily_task",
+        "schedule": crontab(hour=8, minute=20),
+    },
+    # Leadership's weekly digest of the week just ended, Monday before the working day in Beijing
+    # (after the daily digest, so the week's last notifications are in).
+    "portfolio-leadership-weekly": {
+        "task": "portfolio.tasks.leadership_weekly_digest_task",
+        "schedule": crontab(hour=7, minute=45, day_of_week="mon"),
     },
     # Resolved demands nobody rated within the rating window close on their own; hourly is ample.
     "demands-autoclose-sweep": {

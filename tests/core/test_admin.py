@@ -24,6 +24,7 @@ from accounts.models import Department
 from core.models import CalendarDay, Heartbeat
 from core.roles import Role
 from demands.models import RoutingRule, SLAPolicy
+from engagements.models import ContactTarget
 from notifications.models import Notification, NotificationPreference
 from notifications.services import notify
 from representatives import notices
@@ -31,6 +32,7 @@ from representatives.models import Appointment
 from research.models import CampaignSettings
 from tests import factories as f
 from tests.admin_forms import browser_post_data
+from tests.engagements.builders import engagement_world
 from tests.research.builders import research_world
 from tests.test_access_matrix import _demands, _governance
 from ventures.models import JointVenture, Shareholding
@@ -88,6 +90,14 @@ OBJECTS = {
     "research.campaignsettings": (_campaign_settings, ""),
     "research.annualresearch": (lambda p: research_world(p)["own"], "本方"),
     "research.datareturn": (lambda p: research_world(p)["own"].data_return, "本方"),
+    "engagements.topic": (lambda p: engagement_world(p)["own"].topics.get(), ""),
+    "engagements.partnerperson": (lambda p: engagement_world(p)["own"].partner_attendees.get(), "本方"),
+    "engagements.contacttarget": (
+        lambda p: engagement_world(p) and ContactTarget.objects.get(tier="core"),
+        "",
+    ),
+    "engagements.engagement": (lambda p: engagement_world(p)["own"], "Own"),
+    "engagements.commitment": (lambda p: engagement_world(p)["own_commitment"], "Own"),
 }
 # The records that move through services only: the admin reads them with their history.
 READ_ONLY = {
@@ -99,6 +109,8 @@ READ_ONLY = {
     "demands.demand",
     "research.annualresearch",
     "research.datareturn",
+    "engagements.engagement",
+    "engagements.commitment",
 }
 # One row each, made by a migration: no second one is added and the one is never deleted.
 SINGLETONS = {"research.campaignsettings"}

@@ -24,10 +24,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from core.roles import Role
 from core.services import save_with_history
 from core.uploads import check_upload
 from demands import services as demand_services
 from demands.models import Demand
+from engagements import services as engagement_services
+from engagements.models import Topic
 from representatives import services as rep_services
 from representatives.choices import ReportKind
 from representatives.models import Report, Representative
@@ -63,6 +66,8 @@ ENGLISH_ONLY_DATA = [
     "Supplier audit",
     "Steady and reliable.",
     "Access to the Xiong'an market",
+    "JV work symposium",
+    "Land is the partner's worry.",
 ]
 CHINESE_ONLY_DATA = [
     "请协助申请出口信用保险补贴。",
@@ -73,9 +78,11 @@ CHINESE_ONLY_DATA = [
     "本季度生产经营正常。",
     "主要供应商审计情况。",
     "订单饱满，产能利用率高。",
+    "六家合资企业发言。",
+    "协调用地指标。",
 ]
 # Logins are typed as they are; the test users' display names are their logins.
-USERNAMES = ["hq", "rep", "other_rep"]
+USERNAMES = ["hq", "rep", "other_rep", "leader"]
 
 # Attributes a person reads (or hears, with a screen reader).
 READ_ATTRIBUTES = {"title", "aria-label", "placeholder", "alt"}
@@ -300,7 +307,33 @@ def world(portfolio, hq):
     research_services.data_return_submit(
         data_return=data_return, actor=rep, expected_version=data_return.version
     )
+    leader = f.make_user(Role.LEADERSHIP, username="leader")
+    engagement = engagement_services.engagement_create(
+        actor=hq,
+        data={
+            "kind": "symposium",
+            "status": "held",
+            "title": "JV work symposium",
+            "starts_on": datetime.date(2026, 5, 24),
+            "summary": "六家合资企业发言。",
+            "internal_notes": "Land is the partner's worry.",
+        },
+        ventures=[own],
+        partners=[portfolio["own_partner"]],
+        attendees=[leader, hq],
+        topics=list(Topic.objects.all()[:2]),
+    )
+    commitment = engagement_services.commitment_add(
+        engagement=engagement,
+        actor=hq,
+        data={"jv": own, "text": "协调用地指标。", "owner": hq, "due_date": datetime.date(2026, 6, 30)},
+    )
+    engagement_services.commitment_add(
+        engagement=engagement, actor=hq, data={"jv": own, "text": "Export credit insurance", "owner": hq}
+    )
+    engagement_services.commitment_to_demand(commitment=commitment, actor=hq, data={"category": "land"})
     return {
+        "engagement": engagement,
         "research": research,
         "demand": demand,
         "meeting": meeting,
@@ -331,6 +364,13 @@ def pages(portfolio, world, role: str) -> list[str]:
         reverse("demands:demand_report"),
         reverse("research:research_list"),
         reverse("research:research_detail", args=[world["research"].pk]),
+        reverse("engagements:engagement_list"),
+        reverse("engagements:calendar") + "?month=2026-05",
+        reverse("engagements:contact_overdue"),
+        reverse("engagements:engagement_detail", args=[world["engagement"].pk]),
+        reverse("engagements:venture_brief", args=[portfolio["own"].pk]),
+        reverse("engagements:partner_brief", args=[portfolio["own_partner"].pk]),
+        reverse("engagements:engagement_create"),
         reverse("notifications:notification_list"),
         reverse("notifications:preferences"),
         reverse("password_change"),
@@ -374,6 +414,8 @@ def pages(portfolio, world, role: str) -> list[str]:
             reverse("research:return_review", args=[world["research"].pk]),
             reverse("research:recommendation_create", args=[world["research"].pk]),
             reverse("research:research_open"),
+            reverse("engagements:engagement_update", args=[world["engagement"].pk]),
+            reverse("engagements:commitment_create", args=[world["engagement"].pk]),
         ]
     else:
         urls += [

@@ -49,6 +49,7 @@ def test_every_kind_has_a_provider_in_page_order():
         "representatives",
         "demands",
         "meetings",
+        "engagements",
         "reports",
         "research",
     ]
@@ -58,7 +59,7 @@ def test_registering_a_kind_twice_keeps_one():
     first = search.provider("demands")
     search.register(type(first)())
     assert search.provider("demands") is first
-    assert len(search.providers()) == 7
+    assert len(search.providers()) == 8
 
 
 # --- Scope ----------------------------------------------------------------------------------------
@@ -269,10 +270,10 @@ def test_the_page_makes_a_fixed_number_of_queries(
     research_world(portfolio)
     many = _queries(client, "轴承")
     assert few == many
-    # 11: session, user, the user's roles; one query per kind of record (seven: JVs, shareholders,
-    # representatives, demands, meetings, reports, research), each its best hits plus one to know
+    # 12: session, user, the user's roles; one query per kind of record (eight: JVs, shareholders,
+    # representatives, demands, meetings, engagements, reports, research), each its best hits plus one to know
     # whether there are more, scope and related names joined; the top bar's unread count.
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(12):
         client.get(SEARCH, {"q": "轴承"})
 
 

@@ -21,7 +21,8 @@ def _counts():
     return {
         model._meta.label: model._default_manager.count()
         for model in apps.get_models()
-        if model._meta.app_label in {"accounts", "core", "ventures", "representatives", "demands", "auth"}
+        if model._meta.app_label
+        in {"accounts", "core", "ventures", "representatives", "demands", "auth", "engagements"}
     }
 
 
@@ -121,3 +122,28 @@ def test_the_welcome_prints_the_address_and_every_login(demo, capsys, live_serve
     assert f"{live_server.url}/admin/" in out
     for username in User.objects.values_list("username", flat=True):
         assert f"  {username} " in out, username
+
+
+def test_the_demo_has_the_symposium_its_commitments_and_one_neglected_jv(demo):
+    from engagements import cadence
+    from engagements.models import Commitment, Engagement
+
+    symposium = Engagement.objects.get(title="合资企业工作座谈会")
+    assert (symposium.starts_on.month, symposium.starts_on.day) == (5, 24)
+    assert symposium.high_level
+    assert sorted(symposium.ventures.values_list("name_en", flat=True)) == sorted(
+        [
+            "Otis Elevator (Tianjin) Co., Ltd.",
+            "Shensteel Electric (Tianjin) Co., Ltd.",
+            "Aixin (Tianjin) Precision Machinery Co., Ltd.",
+            "Daqiao Lincoln Welding Materials (Tianjin) Co., Ltd.",
+            "Dongfang Wind Blades (Tianjin) Co., Ltd.",
+            "Prysmian Cables (Tianjin) Co., Ltd.",
+        ]
+    )
+    assert symposium.commitments.count() == 6
+    assert symposium.commitments.filter(demand__isnull=False).count() == 2
+    assert Engagement.objects.high_level().exclude(pk=symposium.pk).count() >= 6
+    hq = User.objects.get(username="hq")
+    assert [s.jv.name_en for s in cadence.past_target(user=hq)] == ["Siemens Switchgear (Tianjin) Co., Ltd."]
+    assert Commitment.objects.count() == 8
