@@ -28,7 +28,7 @@ COLUMNS = (10, 380, 750)
 # a Chinese character counts two, a Latin letter one.
 LABEL_WIDTH = 36
 # How far apart the edges meeting one side of a JV's box are.
-SPREAD = 9
+SPREAD = 11
 
 
 @dataclass
