@@ -7,4 +7,11 @@ class PortfolioConfig(AppConfig):
     verbose_name = _("Portfolio")
 
     def ready(self):
-        from . import notices  # noqa: F401  (registers the notification kind)
+        from ventures import panels as venture_panels
+
+        from . import (
+            notices,  # noqa: F401  (registers the notification kind)
+            panels,
+        )
+
+        venture_panels.register(panels.venture_scorecard_panel)

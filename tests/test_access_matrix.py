@@ -50,7 +50,7 @@ from representatives.models import (
     ReportEntry,
 )
 from tests import factories as f
-from tests.downloads import body
+from tests.downloads import body, xlsx_workbook
 from tests.engagements.builders import HIDDEN_ENGAGEMENT, engagement_world
 from tests.helpers import db_snapshot, form_data, indicators_post_data, rendered_form_data, venture_post_data
 from tests.research.builders import HIDDEN_RESEARCH, INTERNAL_OWN, research_world
@@ -644,6 +644,26 @@ RESEARCH_ROWS = {"nobody": 0, "rep": 1, "leader": 2, "hq": 2, "admin": 2}
 # year: the portfolio's 2024 row of each JV.
 PORTFOLIO_ROWS = {"nobody": 0, "rep": 0, "leader": 2, "hq": 2, "admin": 2}
 
+
+def _report_lines(response):
+    """The JVs with a line in the annual report (both have figures for 2024)."""
+    (section,) = [s for s in response.context["sections"] if s.key == "ventures"]
+    return len(section.rows)
+
+
+def _report_sheet_lines(response):
+    return len(list(xlsx_workbook(response)["Each joint venture"].iter_rows())) - 1
+
+
+# A JV's scorecard: HQ and leadership read every JV's; a representative is refused even their own.
+SCORECARD = {
+    "nobody": (403, 403),
+    "rep": (403, 403),
+    "leader": (200, 200),
+    "hq": (200, 200),
+    "admin": (200, 200),
+}
+
 PORTFOLIO: dict[str, Spec] = {
     "portfolio:portfolio": Spec(
         "list", rows=PORTFOLIO_ROWS, count=_portfolio_count, setup=_governance, expected=QUEUE
@@ -651,6 +671,28 @@ PORTFOLIO: dict[str, Spec] = {
     "portfolio:figures": Spec("list", rows=PORTFOLIO_ROWS, count=_object_list_count, expected=QUEUE),
     "portfolio:figures_export": Spec(
         "list", rows=PORTFOLIO_ROWS, count=_csv_rows, kwargs={"fmt": "csv"}, expected=QUEUE
+    ),
+    "portfolio:scorecard": Spec(
+        "read", _venture("own"), _venture("other"), setup=_governance, expected=SCORECARD
+    ),
+    "portfolio:scorecard_export": Spec("read", _venture("own"), _venture("other"), expected=SCORECARD),
+    "portfolio:annual_report": Spec(
+        "list",
+        rows=PORTFOLIO_ROWS,
+        count=_report_lines,
+        kwargs={"year": 2024},
+        setup=_governance,
+        expected=QUEUE,
+    ),
+    "portfolio:annual_report_export": Spec(
+        "list", rows=PORTFOLIO_ROWS, count=_report_sheet_lines, kwargs={"year": 2024}, expected=QUEUE
+    ),
+    # It sends HQ and leadership on to the latest year's report.
+    "portfolio:annual_report_latest": Spec(
+        "list", expected={"nobody": 403, "rep": 403, "leader": 302, "hq": 302, "admin": 302}
+    ),
+    "portfolio:ownership": Spec(
+        "list", rows=PORTFOLIO_ROWS, count=lambda r: len(r.context["chart"]["ventures"]), expected=QUEUE
     ),
 }
 

@@ -397,6 +397,11 @@ def pages(portfolio, world, role: str) -> list[str]:
         urls += [
             reverse("portfolio:portfolio"),
             reverse("portfolio:figures"),
+            reverse("portfolio:scorecard", args=[portfolio["own"].pk]),
+            reverse("portfolio:ownership"),
+            # The JVs' lines (their figures are of 2024), and the year of the governance.
+            reverse("portfolio:annual_report", args=[2024]),
+            reverse("portfolio:annual_report", args=[2026]),
             reverse("representatives:instruction_queue"),
             reverse("ventures:venture_update", args=[portfolio["own"].pk]),
             reverse("ventures:shareholding_create", args=[portfolio["own"].pk]),
@@ -560,5 +565,33 @@ def test_every_list_export_speaks_one_language(language, fmt, portfolio, world, 
         assert response.status_code == 200, url
         cells = _export_cells(response, fmt)
         assert cells, url
+        problems += [f"{url}: {cell!r}" for cell in offending(cells, language)]
+    assert not problems, _report(problems, language, "hq")
+
+
+def portfolio_workbooks(portfolio) -> list[str]:
+    """The portfolio's workbooks that are not a list's export: a JV's scorecard, the annual report."""
+    return [
+        reverse("portfolio:scorecard_export", args=[portfolio["own"].pk]),
+        reverse("portfolio:annual_report_export", args=[2024]),
+        reverse("portfolio:annual_report_export", args=[2026]),
+    ]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_portfolio_workbooks_speak_one_language(language, portfolio, world, hq, client):
+    """Each sheet's name, its headers and the labels in its rows (statuses)."""
+    client = _client(client, hq, language)
+    problems = []
+    for url in portfolio_workbooks(portfolio):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        workbook = openpyxl.load_workbook(io.BytesIO(body(response)))
+        cells = [sheet.title for sheet in workbook.worksheets]
+        for sheet in workbook.worksheets:
+            cells += [
+                cell for row in sheet.iter_rows(values_only=True) for cell in row if isinstance(cell, str)
+            ]
+        assert len(cells) > 20, url
         problems += [f"{url}: {cell!r}" for cell in offending(cells, language)]
     assert not problems, _report(problems, language, "hq")

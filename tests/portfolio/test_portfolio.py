@@ -134,8 +134,8 @@ def test_the_portfolio_query_budget_does_not_grow_with_the_portfolio(
     # three breakdowns: 5. The money by year (the figures list's year menu, the sums): 2. Five
     # demand counts, the approval, three governance counts: 9. The research year, the research
     # list's own year and its year menu, its two counts: 5. The contact targets and the JVs past
-    # them: 2. One of slack: 28.
-    with django_assert_max_num_queries(28) as before:
+    # them: 2. The menu of scorecards: 1. One of slack: 29.
+    with django_assert_max_num_queries(29) as before:
         client.get(reverse("portfolio:portfolio"))
     venture = f.JointVentureFactory()
     f.AnnualIndicatorsFactory(jv=venture, year=2025)
@@ -163,3 +163,13 @@ def test_the_charts_carry_the_figures_of_the_tables(demo, client):
     for key in charts:
         assert re.search(rf'<script id="{key}" type="application/json">', html), key
         assert f'data-chart="{key}"' in html
+
+
+def test_the_portfolio_links_to_every_scorecard_the_ownership_chart_and_the_report(
+    portfolio, leader, client_as
+):
+    html = client_as(leader).get(reverse("portfolio:portfolio")).content.decode()
+    for venture in (portfolio["own"], portfolio["other"]):
+        assert reverse("portfolio:scorecard", args=[venture.pk]) in html
+    assert reverse("portfolio:ownership") in html
+    assert reverse("portfolio:annual_report_latest") in html
