@@ -21,6 +21,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.workdays import local_zone
 from demands.models import Demand, escalated_q, within_sla_q
+from engagements.choices import CommitmentStatus, EngagementStatus
+from engagements.models import Commitment, Engagement
 from representatives.choices import InstructionState, MeetingStatus, VoteCast
 from representatives.models import Meeting, Proposal, Report
 from research.models import AnnualResearch
@@ -290,5 +292,42 @@ def _research(venture, years, user, **kwargs) -> Section:
     return section
 
 
-for _provider in (_indicators, _dividends, _demands, _meetings, _reports, _research):
+def _engagements(venture, years, user, **kwargs) -> Section:
+    """Held engagements concerning the JV by the year they began, the high-level ones among them,
+    and the commitments made there for this JV, with how many are done. Two queries."""
+    held = (
+        Engagement.objects.visible_to(user)
+        .filter(ventures=venture, status=EngagementStatus.HELD, starts_on__year__in=years)
+        .values("starts_on__year")
+        .annotate(n=Count("pk", distinct=True), high=Count("pk", filter=Q(high_level=True), distinct=True))
+    )
+    by_year = {row["starts_on__year"]: row for row in held}
+    commitments = (
+        Commitment.objects.filter(
+            jv=venture,
+            engagement__in=Engagement.objects.visible_to(user).values("pk"),
+            engagement__status=EngagementStatus.HELD,
+            engagement__starts_on__year__in=years,
+        )
+        .values("engagement__starts_on__year")
+        .annotate(n=Count("pk"), done=Count("pk", filter=Q(status=CommitmentStatus.DONE)))
+    )
+    made = {row["engagement__starts_on__year"]: row for row in commitments}
+    section = Section(
+        "engagements",
+        _("High-level engagements"),
+        [_("Year"), _("Engagements held"), _("High-level"), _("Commitments made"), _("Commitments done")],
+        note=_(
+            "Held engagements concerning the JV, by the year they began; commitments made there for this JV."
+        ),
+    )
+    for year in years:
+        row, commitment = by_year.get(year, {}), made.get(year, {})
+        section.rows.append(
+            [year, row.get("n", 0), row.get("high", 0), commitment.get("n", 0), commitment.get("done", 0)]
+        )
+    return section
+
+
+for _provider in (_indicators, _dividends, _demands, _meetings, _reports, _research, _engagements):
     register(_provider)

@@ -168,7 +168,15 @@ def test_the_scorecard_figures_year_over_year(card, hq_client):
     assert response.status_code == 200
     assert response.context["years"] == [2024, 2023, 2022]
     sections = _sections(response)
-    assert list(sections) == ["indicators", "dividends", "demands", "meetings", "reports", "research"]
+    assert list(sections) == [
+        "indicators",
+        "dividends",
+        "demands",
+        "meetings",
+        "reports",
+        "research",
+        "engagements",
+    ]
 
     indicators = sections["indicators"].rows
     assert [row[0] for row in indicators] == [2024, 2023, 2022]
@@ -240,6 +248,7 @@ def test_the_workbook_has_one_sheet_per_section(card, hq_client):
         "Meetings and the group's votes",
         "Reports filed on time",
         "Annual research",
+        "High-level engagements",
     ]
     rows = [list(r) for r in workbook["Indicators"].iter_rows(values_only=True)]
     assert rows[0][:4] == ["Year", "Revenue", "Revenue, change", "Revenue, change (%)"]
@@ -264,8 +273,9 @@ def test_the_scorecard_query_budget_does_not_grow_with_years_or_rows(
 ):
     url = reverse("portfolio:scorecard", args=[card.pk])
     # Session, user, roles, the bell: 4. The JV, its indicators: 2. Demands raised and resolved
-    # by year: 2. Meetings and votes by year: 2. The reports, the research: 2. One of slack: 13.
-    with django_assert_max_num_queries(13) as before:
+    # by year: 2. Meetings and votes by year: 2. The reports, the research: 2. Engagements held
+    # and their commitments by year: 2. One of slack: 15.
+    with django_assert_max_num_queries(15) as before:
         hq_client.get(url)
     _indicators(card, 2021, revenue=700)
     _indicators(card, 2020, revenue=600)
@@ -307,3 +317,19 @@ def test_a_registered_section_joins_the_page_and_the_workbook(card, hq_client, m
     assert list(_sections(response))[-1] == "engagements"
     workbook = xlsx_workbook(hq_client.get(reverse("portfolio:scorecard_export", args=[card.pk])))
     assert workbook.sheetnames[-1] == "Engagements"
+
+
+def test_the_scorecard_counts_the_jvs_engagements_and_their_commitments(portfolio, hq_client):
+    from tests.engagements.builders import engagement_world
+
+    made = engagement_world(portfolio)
+    own = portfolio["own"]
+    years = {made["own"].starts_on.year, made["symposium"].starts_on.year}
+    for year in years:
+        f.AnnualIndicatorsFactory(jv=own, year=year)
+    sections = _sections(hq_client.get(reverse("portfolio:scorecard", args=[own.pk])))
+    rows = {row[0]: row[1:] for row in sections["engagements"].rows}
+    # The JV's visit and the symposium it spoke at, both held with a leader; the commitment made
+    # for this JV at each (the other JV's are not this JV's). The planned visit is not counted.
+    counted = [rows[year] for year in sorted(years)]
+    assert [sum(column) for column in zip(*counted, strict=True)] == [2, 2, 2, 0]
