@@ -166,6 +166,15 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="JV Portal <jvportal@localhost>")
+# Seconds the SMTP client waits on the mail server (connect, each reply) before giving up: a hung
+# server costs one retryable failure, never a send task held until Celery's time limits.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+# The retry ladder of a notification e-mail: wait 2, 4, 8 ... minutes (at most
+# NOTIFICATION_EMAIL_MAX_BACKOFF_MINUTES) between tries, NOTIFICATION_EMAIL_MAX_ATTEMPTS tries in
+# all. The defaults (12 tries, at most an hour apart) keep trying for about 7 hours, longer than an
+# ordinary mail-server outage.
+NOTIFICATION_EMAIL_MAX_ATTEMPTS = env.int("NOTIFICATION_EMAIL_MAX_ATTEMPTS", default=12)
+NOTIFICATION_EMAIL_MAX_BACKOFF_MINUTES = env.int("NOTIFICATION_EMAIL_MAX_BACKOFF_MINUTES", default=60)
 
 # --- Celery ---------------------------------------------------------------------------------
 # Without REDIS_URL the broker is a folder on disk, so `make run` needs no server.
