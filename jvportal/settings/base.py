@@ -180,9 +180,14 @@ NOTIFICATION_EMAIL_MAX_BACKOFF_MINUTES = env.int("NOTIFICATION_EMAIL_MAX_BACKOFF
 # Without REDIS_URL the broker is a folder on disk, so `make run` needs no server.
 # "localhost" only keeps kombu from warning about a missing host on every publish: the folder is local.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://localhost/")
+CELERY_TASK_TIME_LIMIT = 5 * 60
+CELERY_TASK_SOFT_TIME_LIMIT = 4 * 60
 # Publishing makes one connection attempt and gives up (a web request never waits on a down
 # broker; the periodic send catches up). Workers pass their own reconnect limits.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 0}
+# Redis hands an unacknowledged message (acks are late) to another worker after the visibility
+# timeout: set deliberately longer than any task may run (the hard limit above, tested), or a slow
+# task would run twice at once. An hour: a task whose worker died is redone within the hour.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 0, "visibility_timeout": 60 * 60}
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_dir = VAR_DIR / "celery-broker"
     CELERY_BROKER_TRANSPORT_OPTIONS |= {
@@ -198,8 +203,6 @@ CELERY_RESULT_BACKEND = None
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_TASK_TIME_LIMIT = 5 * 60
-CELERY_TASK_SOFT_TIME_LIMIT = 4 * 60
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -209,12 +212,18 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # The one place the periodic jobs are declared; each entry says why it runs when it does.
+# Frequent entries carry ``expires`` (shorter than two intervals): a message a worker outage left
+# queued is dropped instead of run in a pile when the workers return; the next run does the work.
+# The daily sweeps run three times a working day (they are idempotent: each notification has a
+# unique key): when the broker was down at 08:00, the 12:00 or 16:00 run does the day's work once.
+DAILY_SWEEP_HOURS = "8,12,16"
 CELERY_BEAT_SCHEDULE = {
     # Write a heartbeat so operations (and `manage.py portal_health`) can see beat and a worker
     # are alive; cheap, so every minute.
     "core-heartbeat": {
         "task": "core.tasks.heartbeat_record_task",
         "schedule": 60.0,
+        "options": {"expires": 50},
     },
     # Clear expired sessions nightly, after the working day in Beijing.
     "core-clearsessions": {
@@ -232,47 +241,50 @@ CELERY_BEAT_SCHEDULE = {
     "notifications-send": {
         "task": "notifications.tasks.notifications_send_task",
         "schedule": 60.0,
+        "options": {"expires": 50},
     },
     # The daily digest for those who chose it, before the working day starts in Beijing.
     "notifications-digest": {
         "task": "notifications.tasks.notifications_digest_task",
         "schedule": crontab(hour=7, minute=30),
     },
-    # Appointment terms ending in 90 and 30 days with no successor: daily, morning Beijing time.
+    # Appointment terms ending in 90 and 30 days with no successor: daily (three runs, see above).
     "representatives-terms-sweep": {
         "task": "representatives.tasks.appointment_terms_sweep_task",
-        "schedule": crontab(hour=8, minute=0),
+        "schedule": crontab(hour=DAILY_SWEEP_HOURS, minute=0),
     },
     # Open the period's reports (quarterly after each quarter, the duty report in January), then
-    # remind of reports due in 7 days, due today and overdue: daily, morning Beijing time.
+    # remind of reports due in 7 days, due today and overdue: daily (three runs, see above).
     "representatives-reports-daily": {
         "task": "representatives.tasks.reports_daily_task",
-        "schedule": crontab(hour=8, minute=5),
+        "schedule": crontab(hour=DAILY_SWEEP_HOURS, minute=5),
     },
     # Voting instructions are due hours before a meeting on the urgent path, so every five
     # minutes: warn HQ before the deadline, tell HQ and leadership once it is missed.
     "representatives-instructions-sweep": {
         "task": "representatives.tasks.meeting_instructions_sweep_task",
         "schedule": crontab(minute="*/5"),
+        "options": {"expires": 4 * 60},
     },
     # Demand deadlines are hours apart at most, so every five minutes: warnings before
     # acknowledge-by and resolve-by, then one escalation rung per interval once late.
     "demands-deadlines-sweep": {
         "task": "demands.tasks.demand_deadlines_sweep_task",
         "schedule": crontab(minute="*/5"),
+        "options": {"expires": 4 * 60},
     },
     # The annual research: open the year's research once the campaign's day has come (and for JVs
     # that became operating since), then remind of data returns and research due and overdue.
-    # Daily, morning Beijing time; a missed day is caught up by the next run.
+    # Daily (three runs, see above); a missed day is caught up by the next run.
     "research-daily": {
         "task": "research.tasks.research_daily_task",
-        "schedule": crontab(hour=8, minute=10),
+        "schedule": crontab(hour=DAILY_SWEEP_HOURS, minute=10),
     },
     # Engagements: commitments due in 7 days, on the day and overdue, and JVs that passed their
-    # contact target. Due dates and targets are whole days, so once a day, morning Beijing time.
+    # contact target. Due dates and targets are whole days, so daily (three runs, see above).
     "engagements-daily": {
         "task": "engagements.tasks.engagements_daily_task",
-        "schedule": crontab(hour=8, minute=20),
+        "schedule": crontab(hour=DAILY_SWEEP_HOURS, minute=20),
     },
     # Leadership's weekly digest of the week just ended, Monday before the working day in Beijing
     # (after the daily digest, so the week's last notifications are in).
@@ -284,6 +296,7 @@ CELERY_BEAT_SCHEDULE = {
     "demands-autoclose-sweep": {
         "task": "demands.tasks.demand_autoclose_sweep_task",
         "schedule": crontab(minute=20),
+        "options": {"expires": 50 * 60},
     },
 }
 
