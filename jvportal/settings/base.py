@@ -217,6 +217,9 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # The daily sweeps run three times a working day (they are idempotent: each notification has a
 # unique key): when the broker was down at 08:00, the 12:00 or 16:00 run does the day's work once.
 DAILY_SWEEP_HOURS = "8,12,16"
+# The daily digest: at 07:30 with what was waiting then; the later runs make up a missed one.
+NOTIFICATION_DIGEST_HOURS = (7, 11, 15)
+NOTIFICATION_DIGEST_MINUTE = 30
 CELERY_BEAT_SCHEDULE = {
     # Write a heartbeat so operations (and `manage.py portal_health`) can see beat and a worker
     # are alive; cheap, so every minute.
@@ -243,10 +246,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
         "options": {"expires": 50},
     },
-    # The daily digest for those who chose it, before the working day starts in Beijing.
+    # The daily digest for those who chose it, before the working day starts in Beijing; again at
+    # 11:30 and 15:30, which send only what a missed 07:30 run left (notifications.services.digest_cutoff).
     "notifications-digest": {
         "task": "notifications.tasks.notifications_digest_task",
-        "schedule": crontab(hour=7, minute=30),
+        "schedule": crontab(
+            hour=",".join(map(str, NOTIFICATION_DIGEST_HOURS)), minute=NOTIFICATION_DIGEST_MINUTE
+        ),
     },
     # Appointment terms ending in 90 and 30 days with no successor: daily (three runs, see above).
     "representatives-terms-sweep": {

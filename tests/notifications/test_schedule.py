@@ -12,15 +12,20 @@ import zoneinfo
 import pytest
 from celery.schedules import crontab
 from django.conf import settings
+from django.core import mail
 from django.utils import timezone
 
 from jvportal.celery import app
-from notifications.models import Notification
+from notifications.models import Delivery, EmailStatus, Notification
+from notifications.services import digest_cutoff, notify, preferences_set, send_digests
+from notifications.tasks import notifications_digest_task
+from representatives import notices
 from representatives.services import appointment_terms_sweep
 from representatives.tasks import appointment_terms_sweep_task
 from tests import factories as f
 
 BEIJING = zoneinfo.ZoneInfo("Asia/Shanghai")
+MADE = notices.APPOINTMENT_MADE.code
 DAILY = [
     "representatives-terms-sweep",
     "representatives-reports-daily",
@@ -101,3 +106,47 @@ def test_a_missed_morning_run_is_made_up_at_noon_exactly_once(db):
     # The next morning's run, still within the warning window, adds nothing either.
     assert appointment_terms_sweep(today=today + datetime.timedelta(days=1))["created"] == 0
     assert Notification.objects.count() == 3
+
+
+def _waiting_digest(username: str, created_at: datetime.datetime) -> Notification:
+    user = f.make_user(None, username=username)
+    preferences_set(user=user, deliveries={MADE: Delivery.DIGEST})
+    notify(recipient=user, kind=MADE, key=f"made:{username}", params={"start": "2025-10-09"})
+    Notification.objects.filter(key=f"made:{username}").update(created_at=created_at)
+    return Notification.objects.get(key=f"made:{username}")
+
+
+def test_the_digest_runs_three_times_a_morning_and_noon_and_afternoon():
+    schedule = settings.CELERY_BEAT_SCHEDULE["notifications-digest"]["schedule"]
+    assert [(t.hour, t.minute) for t in _runs_on(schedule, datetime.date(2026, 3, 10))] == [
+        (7, 30),
+        (11, 30),
+        (15, 30),
+    ]
+
+
+def test_a_missed_morning_digest_goes_at_noon_once_and_later_rows_wait_for_tomorrow(db):
+    def at(day, hour, minute=0):
+        return datetime.datetime(2026, 3, day, hour, minute, tzinfo=BEIJING)
+
+    overnight = _waiting_digest("overnight", at(9, 20))
+    morning = _waiting_digest("morning", at(10, 9))
+    assert digest_cutoff(at(10, 6)) == at(9, 7, 30)  # before 07:30: yesterday's digest time
+    # 07:30 never reached a worker; the 11:30 run sends what was waiting at 07:30, once.
+    assert send_digests(now=at(10, 11, 30), created_before=digest_cutoff(at(10, 11, 30))) == 1
+    assert [m.to for m in mail.outbox] == [["overnight@example.com"]]
+    assert send_digests(now=at(10, 15, 30), created_before=digest_cutoff(at(10, 15, 30))) == 0
+    overnight.refresh_from_db()
+    morning.refresh_from_db()
+    assert (overnight.email_status, morning.email_status) == (EmailStatus.SENT, EmailStatus.DIGEST)
+    # The next morning's digest takes the row that came after yesterday's digest time.
+    assert send_digests(now=at(11, 7, 30), created_before=digest_cutoff(at(11, 7, 30))) == 1
+    assert [m.to for m in mail.outbox][1:] == [["morning@example.com"]]
+
+
+def test_the_digest_task_sends_only_what_waited_by_the_digests_time(db):
+    _waiting_digest("yesterday", timezone.now() - datetime.timedelta(days=1, minutes=1))
+    _waiting_digest("just_now", timezone.now())
+    assert notifications_digest_task() == 1
+    assert notifications_digest_task() == 0
+    assert [m.to for m in mail.outbox] == [["yesterday@example.com"]]
