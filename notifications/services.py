@@ -271,7 +271,18 @@ def send_one(*, pk: int, connection=None, now=None) -> str | None:
     same transaction, so a worker that dies mid-send leaves it pending for the next run; each
     email goes once unless the process dies between the mail server accepting it and the commit.
     """
+    return _send_one(pk=pk, connection=connection, now=now)[0]
+
+
+def is_outage(exc: BaseException | None) -> bool:
+    """Whether a send failed because the mail server was down or hung (see OUTAGE_ERRORS)."""
+    return exc is not None and type(exc).__name__ in {cls.__name__ for cls in OUTAGE_ERRORS}
+
+
+def _send_one(*, pk: int, connection=None, now=None) -> tuple[str | None, Exception | None]:
+    """send_one, also returning the error the mail server's side raised (None when it went)."""
     now = now or timezone.now()
+    error = None
     with transaction.atomic():
         notification = (
             Notification.objects.select_for_update(skip_locked=True, of=("self",))
@@ -280,11 +291,11 @@ def send_one(*, pk: int, connection=None, now=None) -> str | None:
             .first()
         )
         if notification is None:
-            return None
+            return None, None
         if not _still_entitled(notification):
             notification.email_status = EmailStatus.SKIPPED
             notification.save(update_fields=["email_status"])
-            return notification.email_status
+            return notification.email_status, None
         notification.attempts += 1
         notification.handovers += 1
         try:
@@ -294,6 +305,7 @@ def send_one(*, pk: int, connection=None, now=None) -> str | None:
             # attempts untouched) and let the task stop.
             raise
         except Exception as exc:  # SMTP and backend errors (a timeout too): retry with backoff
+            error = exc
             notification.last_error = f"{type(exc).__name__}: {exc}"[:2000]
             if notification.attempts >= max_attempts():
                 notification.email_status = EmailStatus.FAILED
@@ -316,7 +328,7 @@ def send_one(*, pk: int, connection=None, now=None) -> str | None:
                 "next_attempt_at",
             ]
         )
-        return notification.email_status
+        return notification.email_status, error
 
 
 def requeue_after_outage(*, now=None) -> int:
@@ -325,7 +337,7 @@ def requeue_after_outage(*, now=None) -> int:
     server has taken an e-mail again; the admin's "queue again" action does the same by hand."""
     now = now or timezone.now()
     outage = Q()
-    for name in {cls.__name__ for cls in OUTAGE_ERRORS}:
+    for name in sorted({cls.__name__ for cls in OUTAGE_ERRORS}):
         outage |= Q(last_error__startswith=f"{name}:")
     with transaction.atomic():
         return Notification.objects.filter(
@@ -333,11 +345,19 @@ def requeue_after_outage(*, now=None) -> int:
         ).update(email_status=EmailStatus.PENDING, attempts=0, next_attempt_at=now)
 
 
+def _close_quietly(connection) -> None:
+    try:
+        connection.close()
+    except Exception:  # a connection already broken has nothing left to close
+        logger.debug("closing a broken mail connection failed", exc_info=True)
+
+
 def send_pending(*, batch_size: int = 200, now=None) -> dict[str, int]:
     """Send every due email, in primary-key order, a batch of ids at a time.
 
-    When the mail server takes an e-mail again, what failed during its outage is queued again
-    (and goes in the same run when due)."""
+    A mail server that is down or hung stops the run at its first failure (one timeout per run,
+    however many e-mails wait); when it takes an e-mail again, what failed during its outage is
+    queued again (and goes in the same run)."""
     now = now or timezone.now()
     counts: dict[str, int] = defaultdict(int)
     connection = get_connection()
@@ -354,8 +374,14 @@ def send_pending(*, batch_size: int = 200, now=None) -> dict[str, int]:
             break
         restart = False
         for pk in ids:
-            status = send_one(pk=pk, connection=connection, now=now)
+            status, error = _send_one(pk=pk, connection=connection, now=now)
             counts[status or "taken"] += 1
+            if error is not None:
+                _close_quietly(connection)  # a fresh connection for the next email
+                if is_outage(error):
+                    # The server is down or hung: every other email would wait out the same
+                    # timeout. They stay due, their tries unspent; the next run tries again.
+                    return dict(counts)
             if status == EmailStatus.SENT and not server_seen_up:
                 server_seen_up = True  # one check per run: the server is back
                 requeued = requeue_after_outage(now=now)

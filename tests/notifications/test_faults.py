@@ -164,6 +164,33 @@ def test_a_hung_mail_server_costs_one_retryable_failure_not_a_hung_task(alice, s
     assert row.emailed_at is None
 
 
+def test_a_hung_mail_server_costs_one_timeout_per_run_however_many_emails_wait(db, stalling_smtp, settings):
+    settings.EMAIL_TIMEOUT = 1
+    rows = [tell(f.make_user(None, username=f"u{i}"), f"made:{i}") for i in range(4)]
+    now = timezone.now()
+    started = time.monotonic()
+    assert send_pending(now=now) == {EmailStatus.PENDING: 1}
+    assert time.monotonic() - started < 4  # one timeout (or two: connect, then the reply), not four
+    for row in rows:
+        row.refresh_from_db()
+    # The first spent a try; the others wait, still due, their tries unspent.
+    assert [r.attempts for r in rows] == [1, 0, 0, 0]
+    assert all(r.email_status == EmailStatus.PENDING for r in rows)
+    assert all(r.next_attempt_at <= now for r in rows[1:])
+
+
+def test_the_server_back_after_a_hang_takes_everything_that_waited(db, stalling_smtp, settings):
+    settings.EMAIL_TIMEOUT = 1
+    rows = [tell(f.make_user(None, username=f"u{i}"), f"made:{i}") for i in range(3)]
+    send_pending()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    later = timezone.now() + backoff(1)
+    assert send_pending(now=later) == {EmailStatus.SENT: 3}
+    assert {r.email_status for r in Notification.objects.filter(pk__in=[r.pk for r in rows])} == {
+        EmailStatus.SENT
+    }
+
+
 # --- 2. Celery's soft time limit ----------------------------------------------------------------
 
 
