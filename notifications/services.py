@@ -463,6 +463,11 @@ def send_digests(*, now=None, created_before=None) -> int:
                 Notification.objects.filter(pk__in=[r.pk for r in rows]).update(
                     last_error=f"{type(exc).__name__}: {exc}"[:2000]
                 )
+                _close_quietly(connection)
+                if is_outage(exc):
+                    # The server is down or hung: the others would wait out the same timeout.
+                    # Their rows stay waiting; the day's next digest run tries them again.
+                    break
                 continue
             Notification.objects.filter(pk__in=[r.pk for r in rows]).update(
                 email_status=EmailStatus.SENT, emailed_at=now

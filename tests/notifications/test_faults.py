@@ -269,6 +269,27 @@ def test_a_digest_carries_a_message_id_of_its_own(db, settings):
     assert header.startswith(f"<digest-{user.pk}.") and header.endswith("@jv.example.com>")
 
 
+def test_a_hung_mail_server_costs_the_digest_one_timeout_and_the_next_run_retries(
+    db, stalling_smtp, settings
+):
+    from notifications.services import preferences_set
+
+    settings.EMAIL_TIMEOUT = 1
+    for i in range(3):
+        user = f.make_user(None, username=f"d{i}")
+        preferences_set(user=user, deliveries={MADE: "digest"})
+        tell(user, f"made:d{i}")
+    started = time.monotonic()
+    assert send_digests() == 0
+    assert time.monotonic() - started < 4
+    assert stalling_smtp.connections == 1
+    # Still waiting for the digest (the day's next run tries again), one error recorded.
+    assert set(Notification.objects.values_list("email_status", flat=True)) == {EmailStatus.DIGEST}
+    assert Notification.objects.exclude(last_error="").count() == 1
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert send_digests() == 3
+
+
 def test_the_admin_shows_how_many_times_a_row_was_handed_to_the_mail_server(alice, admin_user, client):
     row = tell(alice, "made:1")
     send_one(pk=row.pk)
