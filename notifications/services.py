@@ -348,6 +348,8 @@ def requeue_after_outage(*, now=None) -> int:
 def _close_quietly(connection) -> None:
     try:
         connection.close()
+    except SoftTimeLimitExceeded:
+        raise  # the task's time is up: stop, never swallow it
     except Exception:  # a connection already broken has nothing left to close
         logger.debug("closing a broken mail connection failed", exc_info=True)
 

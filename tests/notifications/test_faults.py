@@ -390,3 +390,26 @@ def test_the_admins_queue_again_says_what_to_do(alice, admin_user, client):
     text = response.content.decode()
     assert "1 emails queued again" in text
     assert "check the mail server" in text
+
+
+class SoftLimitOnCloseBackend(BaseEmailBackend):
+    """Refuses every address; Celery's soft time limit strikes while the connection is closed."""
+
+    sent = 0
+
+    def send_messages(self, email_messages):
+        SoftLimitOnCloseBackend.sent += 1
+        raise smtplib.SMTPRecipientsRefused({email_messages[0].to[0]: (550, b"no such user")})
+
+    def close(self):
+        raise SoftTimeLimitExceeded()
+
+
+def test_the_soft_time_limit_while_closing_a_connection_stops_the_run_too(db, settings):
+    settings.EMAIL_BACKEND = f"{__name__}.SoftLimitOnCloseBackend"
+    SoftLimitOnCloseBackend.sent = 0
+    tell(f.make_user(None, username="first"), "made:first")
+    tell(f.make_user(None, username="second"), "made:second")
+    assert notifications_send_task() == {"stopped": 1}
+    assert SoftLimitOnCloseBackend.sent == 1  # nothing was sent after the limit
+    assert Notification.objects.get(key="made:second").attempts == 0
