@@ -13,7 +13,16 @@ from .models import EmailStatus, Notification, NotificationPreference
 class NotificationAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """The outbox is written by the portal and the sender; the admin re-queues, nothing more."""
 
-    list_display = ["created_at", "recipient", "kind", "subject_text", "email_status", "attempts", "read_at"]
+    list_display = [
+        "created_at",
+        "recipient",
+        "kind",
+        "subject_text",
+        "email_status",
+        "attempts",
+        "handovers",
+        "read_at",
+    ]
     list_filter = ["email_status", "kind"]
     search_fields = ["recipient__username", "recipient__display_name", "key", "last_error"]
     list_select_related = ["recipient"]
@@ -30,7 +39,16 @@ class NotificationAdmin(ReadOnlyMixin, admin.ModelAdmin):
         count = queryset.filter(email_status=EmailStatus.FAILED).update(
             email_status=EmailStatus.PENDING, attempts=0, next_attempt_at=timezone.now()
         )
-        self.message_user(request, _("%(count)d emails queued again.") % {"count": count}, messages.SUCCESS)
+        self.message_user(
+            request,
+            _(
+                "%(count)d emails queued again: the sender tries them within a minute. If they fail"
+                " again, check the mail server (EMAIL_URL) first; the sender also queues e-mails that"
+                " failed during an outage again by itself once the server takes e-mail again."
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
 
 
 @admin.register(NotificationPreference)

@@ -64,6 +64,9 @@ class Notification(models.Model):
     next_attempt_at = models.DateTimeField(_("next email attempt"), default=timezone.now)
     emailed_at = models.DateTimeField(_("emailed"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # Every time the sender handed this row's e-mail to the mail server and recorded the outcome,
+    # whatever it was; never reset (the admin's "queue again" resets ``attempts`` only).
+    handovers = models.PositiveIntegerField(_("handed to the mail server"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
 
     objects = NotificationQuerySet.as_manager()

@@ -6,15 +6,20 @@ finds whatever is due anyway.
 """
 
 import datetime
+import hashlib
 import logging
+import smtplib
+import socket
 from collections import defaultdict
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -22,7 +27,30 @@ from .models import Delivery, EmailStatus, Notification, NotificationPreference
 
 logger = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 5
+# A failure of these kinds (the start of ``last_error``) says the mail server was unreachable, hung
+# or refused the portal's own login, not that it refused this address: once the server takes
+# e-mail again, such rows are queued again (requeue_after_outage).
+OUTAGE_ERRORS = (
+    smtplib.SMTPServerDisconnected,
+    smtplib.SMTPConnectError,
+    smtplib.SMTPHeloError,
+    smtplib.SMTPAuthenticationError,
+    TimeoutError,
+    ConnectionError,
+    ConnectionRefusedError,
+    ConnectionResetError,
+    ConnectionAbortedError,
+    BrokenPipeError,
+    socket.gaierror,
+    OSError,
+)
+# How far back a failure may lie for the mail server's return to queue it again.
+REQUEUE_WINDOW = datetime.timedelta(days=2)
+
+
+def max_attempts() -> int:
+    """How many times an e-mail is tried before it is marked failed (a setting, at least 1)."""
+    return max(1, settings.NOTIFICATION_EMAIL_MAX_ATTEMPTS)
 
 
 @dataclass
@@ -38,8 +66,16 @@ class NotificationSpec:
 
 
 def backoff(attempts: int) -> datetime.timedelta:
-    """Wait 2, 4, 8, 16 ... minutes (at most an hour) before trying an email again."""
-    return datetime.timedelta(minutes=min(2**attempts, 60))
+    """Wait 2, 4, 8, 16 ... minutes (at most NOTIFICATION_EMAIL_MAX_BACKOFF_MINUTES, an hour by
+    default) before trying an email again."""
+    return datetime.timedelta(
+        minutes=min(2 ** min(attempts, 20), settings.NOTIFICATION_EMAIL_MAX_BACKOFF_MINUTES)
+    )
+
+
+def retry_ladder() -> list[datetime.timedelta]:
+    """The waits between the tries of one e-mail, first to last (the operator's view of the settings)."""
+    return [backoff(n) for n in range(1, max_attempts())]
 
 
 def _deliveries(specs: list[NotificationSpec]) -> dict[tuple[int, str], str]:
@@ -180,6 +216,25 @@ def _site_url(path: str) -> str:
     return f"{base}{path}" if path else base + "/"
 
 
+def _mail_domain() -> str:
+    return urlsplit(settings.PORTAL_BASE_URL).hostname or "localhost"
+
+
+def message_id(notification: Notification) -> str:
+    """The notification's own ``Message-ID``, the same on every send of it: a resend after a crash
+    is the same message to mail clients. The hash of the unique key makes it differ between two
+    databases that reuse a primary key (a restored backup, a staging copy)."""
+    digest = hashlib.sha256(notification.key.encode()).hexdigest()[:16]
+    return f"<notification-{notification.pk}.{digest}@{_mail_domain()}>"
+
+
+def digest_message_id(user_id: int, rows: list[Notification]) -> str:
+    """A digest's ``Message-ID``: the person and the rows it holds, so a resend of the same digest
+    carries the same one."""
+    digest = hashlib.sha256(",".join(str(r.pk) for r in rows).encode()).hexdigest()[:16]
+    return f"<digest-{user_id}.{digest}@{_mail_domain()}>"
+
+
 def _message_for(notification: Notification, connection) -> EmailMessage:
     recipient = notification.recipient
     language = _language_of(recipient)
@@ -200,7 +255,7 @@ def _message_for(notification: Notification, connection) -> EmailMessage:
         body=body,
         to=[recipient.email],
         connection=connection,
-        headers={"X-JVPortal-Notification": str(notification.pk)},
+        headers={"X-JVPortal-Notification": str(notification.pk), "Message-ID": message_id(notification)},
     )
 
 
@@ -216,7 +271,18 @@ def send_one(*, pk: int, connection=None, now=None) -> str | None:
     same transaction, so a worker that dies mid-send leaves it pending for the next run; each
     email goes once unless the process dies between the mail server accepting it and the commit.
     """
+    return _send_one(pk=pk, connection=connection, now=now)[0]
+
+
+def is_outage(exc: BaseException | None) -> bool:
+    """Whether a send failed because the mail server was down or hung (see OUTAGE_ERRORS)."""
+    return exc is not None and type(exc).__name__ in {cls.__name__ for cls in OUTAGE_ERRORS}
+
+
+def _send_one(*, pk: int, connection=None, now=None) -> tuple[str | None, Exception | None]:
+    """send_one, also returning the error the mail server's side raised (None when it went)."""
     now = now or timezone.now()
+    error = None
     with transaction.atomic():
         notification = (
             Notification.objects.select_for_update(skip_locked=True, of=("self",))
@@ -225,22 +291,26 @@ def send_one(*, pk: int, connection=None, now=None) -> str | None:
             .first()
         )
         if notification is None:
-            return None
+            return None, None
         if not _still_entitled(notification):
             notification.email_status = EmailStatus.SKIPPED
             notification.save(update_fields=["email_status"])
-            return notification.email_status
+            return notification.email_status, None
         notification.attempts += 1
+        notification.handovers += 1
         try:
             _message_for(notification, connection).send()
         except SoftTimeLimitExceeded:
             # The task's time is up, not the row's fault: roll back (the row stays pending, its
             # attempts untouched) and let the task stop.
             raise
-        except Exception as exc:  # SMTP and backend errors: retry with backoff
+        except Exception as exc:  # SMTP and backend errors (a timeout too): retry with backoff
+            error = exc
             notification.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            if notification.attempts >= MAX_ATTEMPTS:
+            if notification.attempts >= max_attempts():
                 notification.email_status = EmailStatus.FAILED
+                # When it failed: the mail server's return re-queues recent outage failures.
+                notification.next_attempt_at = now
             else:
                 notification.next_attempt_at = now + backoff(notification.attempts)
             logger.warning("email for notification %s failed: %s", notification.pk, exc)
@@ -249,17 +319,52 @@ def send_one(*, pk: int, connection=None, now=None) -> str | None:
             notification.emailed_at = timezone.now()
             notification.last_error = ""
         notification.save(
-            update_fields=["attempts", "email_status", "emailed_at", "last_error", "next_attempt_at"]
+            update_fields=[
+                "attempts",
+                "handovers",
+                "email_status",
+                "emailed_at",
+                "last_error",
+                "next_attempt_at",
+            ]
         )
-        return notification.email_status
+        return notification.email_status, error
+
+
+def requeue_after_outage(*, now=None) -> int:
+    """Queue again the e-mails that failed in the last two days because the mail server was down
+    or hung (not because it refused an address); return how many. The sender calls it once the
+    server has taken an e-mail again; the admin's "queue again" action does the same by hand."""
+    now = now or timezone.now()
+    outage = Q()
+    for name in sorted({cls.__name__ for cls in OUTAGE_ERRORS}):
+        outage |= Q(last_error__startswith=f"{name}:")
+    with transaction.atomic():
+        return Notification.objects.filter(
+            outage, email_status=EmailStatus.FAILED, next_attempt_at__gte=now - REQUEUE_WINDOW
+        ).update(email_status=EmailStatus.PENDING, attempts=0, next_attempt_at=now)
+
+
+def _close_quietly(connection) -> None:
+    try:
+        connection.close()
+    except SoftTimeLimitExceeded:
+        raise  # the task's time is up: stop, never swallow it
+    except Exception:  # a connection already broken has nothing left to close
+        logger.debug("closing a broken mail connection failed", exc_info=True)
 
 
 def send_pending(*, batch_size: int = 200, now=None) -> dict[str, int]:
-    """Send every due email, in primary-key order, a batch of ids at a time."""
+    """Send every due email, in primary-key order, a batch of ids at a time.
+
+    A mail server that is down or hung stops the run at its first failure (one timeout per run,
+    however many e-mails wait); when it takes an e-mail again, what failed during its outage is
+    queued again (and goes in the same run)."""
     now = now or timezone.now()
     counts: dict[str, int] = defaultdict(int)
     connection = get_connection()
     last_pk = 0
+    server_seen_up = False
     while True:
         ids = list(
             Notification.objects.due_for_email(now)
@@ -269,20 +374,48 @@ def send_pending(*, batch_size: int = 200, now=None) -> dict[str, int]:
         )
         if not ids:
             break
+        restart = False
         for pk in ids:
-            status = send_one(pk=pk, connection=connection, now=now)
+            status, error = _send_one(pk=pk, connection=connection, now=now)
             counts[status or "taken"] += 1
-        last_pk = ids[-1]
+            if error is not None:
+                _close_quietly(connection)  # a fresh connection for the next email
+                if is_outage(error):
+                    # The server is down or hung: every other email would wait out the same
+                    # timeout. They stay due, their tries unspent; the next run tries again.
+                    return dict(counts)
+            if status == EmailStatus.SENT and not server_seen_up:
+                server_seen_up = True  # one check per run: the server is back
+                requeued = requeue_after_outage(now=now)
+                if requeued:
+                    counts["requeued"] += requeued
+                    restart = True  # go round again: the re-queued rows may lie behind us
+        last_pk = 0 if restart else ids[-1]
     return dict(counts)
 
 
-def send_digests(*, now=None) -> int:
-    """One email per person with everything they chose to get as a digest; return emails sent."""
+def digest_cutoff(now=None) -> datetime.datetime:
+    """The day's digest takes what was waiting at its time (the first of NOTIFICATION_DIGEST_HOURS,
+    Beijing time): today's, or yesterday's before it has come."""
+    local = timezone.localtime(now or timezone.now())
+    at = datetime.time(settings.NOTIFICATION_DIGEST_HOURS[0], settings.NOTIFICATION_DIGEST_MINUTE)
+    cutoff = datetime.datetime.combine(local.date(), at, tzinfo=local.tzinfo)
+    return cutoff if cutoff <= local else cutoff - datetime.timedelta(days=1)
+
+
+def send_digests(*, now=None, created_before=None) -> int:
+    """One email per person with everything they chose to get as a digest; return emails sent.
+
+    With ``created_before`` (the task passes ``digest_cutoff()``) only what was waiting by then
+    goes: beat runs the digest several times a day, and the later runs send only what an earlier
+    run of the day did not (nothing, unless the broker was down at the digest's time)."""
     now = now or timezone.now()
     sent = 0
+    waiting = Notification.objects.filter(email_status=EmailStatus.DIGEST)
+    if created_before is not None:
+        waiting = waiting.filter(created_at__lt=created_before)
     user_ids = (
-        Notification.objects.filter(email_status=EmailStatus.DIGEST)
-        .values_list("recipient_id", flat=True)
+        waiting.values_list("recipient_id", flat=True)
         .order_by()  # without the model's ordering, DISTINCT is one row per person
         .distinct()
     )
@@ -290,9 +423,9 @@ def send_digests(*, now=None) -> int:
     for user_id in list(user_ids):
         with transaction.atomic():
             rows = list(
-                Notification.objects.select_for_update(skip_locked=True, of=("self",))
+                waiting.select_for_update(skip_locked=True, of=("self",))
                 .select_related("recipient")
-                .filter(recipient_id=user_id, email_status=EmailStatus.DIGEST)
+                .filter(recipient_id=user_id)
                 .order_by("pk")
             )
             if not rows:
@@ -318,7 +451,13 @@ def send_digests(*, now=None) -> int:
                     },
                 )
             try:
-                EmailMessage(subject=subject, body=body, to=[recipient.email], connection=connection).send()
+                EmailMessage(
+                    subject=subject,
+                    body=body,
+                    to=[recipient.email],
+                    connection=connection,
+                    headers={"Message-ID": digest_message_id(user_id, rows)},
+                ).send()
             except SoftTimeLimitExceeded:
                 raise
             except Exception as exc:  # one refused address must not stop everyone else's digest
@@ -326,6 +465,11 @@ def send_digests(*, now=None) -> int:
                 Notification.objects.filter(pk__in=[r.pk for r in rows]).update(
                     last_error=f"{type(exc).__name__}: {exc}"[:2000]
                 )
+                _close_quietly(connection)
+                if is_outage(exc):
+                    # The server is down or hung: the others would wait out the same timeout.
+                    # Their rows stay waiting; the day's next digest run tries them again.
+                    break
                 continue
             Notification.objects.filter(pk__in=[r.pk for r in rows]).update(
                 email_status=EmailStatus.SENT, emailed_at=now

@@ -5,7 +5,7 @@ import logging
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 
-from .services import send_digests, send_pending
+from .services import digest_cutoff, send_digests, send_pending
 
 logger = logging.getLogger(__name__)
 
@@ -26,9 +26,10 @@ def notifications_send_task() -> dict:
 
 @shared_task(ignore_result=True)
 def notifications_digest_task() -> int:
-    """Send each person who chose it one digest email."""
+    """Send each person who chose it one digest email a day (beat runs this several times a day:
+    what was waiting at the digest's time goes once, by whichever run comes first)."""
     try:
-        return send_digests()
+        return send_digests(created_before=digest_cutoff())
     except SoftTimeLimitExceeded:
         logger.warning("the digest reached its soft time limit; the next run goes on")
         return 0

@@ -196,14 +196,28 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="JV Portal <jvportal@localhost>")
+# Seconds the SMTP client waits on the mail server (connect, each reply) before giving up: a hung
+# server costs one retryable failure, never a send task held until Celery's time limits.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+# The retry ladder of a notification e-mail: wait 2, 4, 8 ... minutes (at most
+# NOTIFICATION_EMAIL_MAX_BACKOFF_MINUTES) between tries, NOTIFICATION_EMAIL_MAX_ATTEMPTS tries in
+# all. The defaults (12 tries, at most an hour apart) keep trying for about 7 hours, longer than an
+# ordinary mail-server outage.
+NOTIFICATION_EMAIL_MAX_ATTEMPTS = env.int("NOTIFICATION_EMAIL_MAX_ATTEMPTS", default=12)
+NOTIFICATION_EMAIL_MAX_BACKOFF_MINUTES = env.int("NOTIFICATION_EMAIL_MAX_BACKOFF_MINUTES", default=60)
 
 # --- Celery ---------------------------------------------------------------------------------
 # Without REDIS_URL the broker is a folder on disk, so `make run` needs no server.
 # "localhost" only keeps kombu from warning about a missing host on every publish: the folder is local.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://localhost/")
+CELERY_TASK_TIME_LIMIT = 5 * 60
+CELERY_TASK_SOFT_TIME_LIMIT = 4 * 60
 # Publishing makes one connection attempt and gives up (a web request never waits on a down
 # broker; the periodic send catches up). Workers pass their own reconnect limits.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 0}
+# Redis hands an unacknowledged message (acks are late) to another worker after the visibility
+# timeout: set deliberately longer than any task may run (the hard limit above, tested), or a slow
+# task would run twice at once. An hour: a task whose worker died is redone within the hour.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 0, "visibility_timeout": 60 * 60}
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_dir = VAR_DIR / "celery-broker"
     CELERY_BROKER_TRANSPORT_OPTIONS |= {
@@ -219,8 +233,6 @@ CELERY_RESULT_BACKEND = None
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_TASK_TIME_LIMIT = 5 * 60
-CELERY_TASK_SOFT_TIME_LIMIT = 4 * 60
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -230,12 +242,21 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # The one place the periodic jobs are declared; each entry says why it runs when it does.
+# Frequent entries carry ``expires`` (shorter than two intervals): a message a worker outage left
+# queued is dropped instead of run in a pile when the workers return; the next run does the work.
+# The daily sweeps run three times a working day (they are idempotent: each notification has a
+# unique key): when the broker was down at 08:00, the 12:00 or 16:00 run does the day's work once.
+DAILY_SWEEP_HOURS = "8,12,16"
+# The daily digest: at 07:30 with what was waiting then; the later runs make up a missed one.
+NOTIFICATION_DIGEST_HOURS = (7, 11, 15)
+NOTIFICATION_DIGEST_MINUTE = 30
 CELERY_BEAT_SCHEDULE = {
     # Write a heartbeat so operations (and `manage.py portal_health`) can see beat and a worker
     # are alive; cheap, so every minute.
     "core-heartbeat": {
         "task": "core.tasks.heartbeat_record_task",
         "schedule": 60.0,
+        "options": {"expires": 50},
     },
     # Clear expired sessions nightly, after the working day in Beijing.
     "core-clearsessions": {
@@ -253,58 +274,67 @@ CELERY_BEAT_SCHEDULE = {
     "notifications-send": {
         "task": "notifications.tasks.notifications_send_task",
         "schedule": 60.0,
+        "options": {"expires": 50},
     },
-    # The daily digest for those who chose it, before the working day starts in Beijing.
+    # The daily digest for those who chose it, before the working day starts in Beijing; again at
+    # 11:30 and 15:30, which send only what a missed 07:30 run left (notifications.services.digest_cutoff).
     "notifications-digest": {
         "task": "notifications.tasks.notifications_digest_task",
-        "schedule": crontab(hour=7, minute=30),
+        "schedule": crontab(
+            hour=",".join(map(str, NOTIFICATION_DIGEST_HOURS)), minute=NOTIFICATION_DIGEST_MINUTE
+        ),
     },
-    # Appointment terms ending in 90 and 30 days with no successor: daily, morning Beijing time.
+    # Appointment terms ending in 90 and 30 days with no successor: daily (three runs, see above).
     "representatives-terms-sweep": {
         "task": "representatives.tasks.appointment_terms_sweep_task",
-        "schedule": crontab(hour=8, minute=0),
+        "schedule": crontab(hour=DAILY_SWEEP_HOURS, minute=0),
     },
     # Open the period's reports (quarterly after each quarter, the duty report in January), then
-    # remind of reports due in 7 days, due today and overdue: daily, morning Beijing time.
+    # remind of reports due in 7 days, due today and overdue: daily (three runs, see above).
     "representatives-reports-daily": {
         "task": "representatives.tasks.reports_daily_task",
-        "schedule": crontab(hour=8, minute=5),
+        "schedule": crontab(hour=DAILY_SWEEP_HOURS, minute=5),
     },
     # Voting instructions are due hours before a meeting on the urgent path, so every five
     # minutes: warn HQ before the deadline, tell HQ and leadership once it is missed.
     "representatives-instructions-sweep": {
         "task": "representatives.tasks.meeting_instructions_sweep_task",
         "schedule": crontab(minute="*/5"),
+        "options": {"expires": 4 * 60},
     },
     # Demand deadlines are hours apart at most, so every five minutes: warnings before
     # acknowledge-by and resolve-by, then one escalation rung per interval once late.
     "demands-deadlines-sweep": {
         "task": "demands.tasks.demand_deadlines_sweep_task",
         "schedule": crontab(minute="*/5"),
+        "options": {"expires": 4 * 60},
     },
     # The annual research: open the year's research once the campaign's day has come (and for JVs
     # that became operating since), then remind of data returns and research due and overdue.
-    # Daily, morning Beijing time; a missed day is caught up by the next run.
+    # Daily (three runs, see above); a missed day is caught up by the next run.
     "research-daily": {
         "task": "research.tasks.research_daily_task",
-        "schedule": crontab(hour=8, minute=10),
+        "schedule": crontab(hour=DAILY_SWEEP_HOURS, minute=10),
     },
     # Engagements: commitments due in 7 days, on the day and overdue, and JVs that passed their
-    # contact target. Due dates and targets are whole days, so once a day, morning Beijing time.
+    # contact target. Due dates and targets are whole days, so daily (three runs, see above).
     "engagements-daily": {
         "task": "engagements.tasks.engagements_daily_task",
-        "schedule": crontab(hour=8, minute=20),
+        "schedule": crontab(hour=DAILY_SWEEP_HOURS, minute=20),
     },
     # Leadership's weekly digest of the week just ended, Monday before the working day in Beijing
     # (after the daily digest, so the week's last notifications are in).
     "portfolio-leadership-weekly": {
         "task": "portfolio.tasks.leadership_weekly_digest_task",
-        "schedule": crontab(hour=7, minute=45, day_of_week="mon"),
+        # Again at 11:45 and 15:45: a run beat could not publish goes out later that Monday, once
+        # (the key names the week and the person).
+        "schedule": crontab(hour="7,11,15", minute=45, day_of_week="mon"),
     },
     # Resolved demands nobody rated within the rating window close on their own; hourly is ample.
     "demands-autoclose-sweep": {
         "task": "demands.tasks.demand_autoclose_sweep_task",
         "schedule": crontab(minute=20),
+        "options": {"expires": 50 * 60},
     },
 }
 

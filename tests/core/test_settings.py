@@ -122,3 +122,23 @@ def test_a_fresh_install_gets_its_calendar_from_migrate(tmp_path):
     assert int(count.stdout.strip().splitlines()[-1]) > 20
     again = _run(["manage.py", "migrate", "--noinput"], db)
     assert "Seeded" not in again.stdout
+
+
+SMTP_PROBE = """
+import json, django
+django.setup()
+from django.core.mail import get_connection
+print(json.dumps({"timeout": get_connection().timeout}))
+"""
+
+
+def test_the_smtp_client_times_out_after_email_timeout_seconds(tmp_path):
+    """EMAIL_TIMEOUT (default 20 seconds) reaches the SMTP backend EMAIL_URL configures."""
+    database = {
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'probe.sqlite3'}",
+        "EMAIL_URL": "smtp://mail.example.com:25",
+    }
+    for extra, expected in (({}, 20), ({"EMAIL_TIMEOUT": "5"}, 5)):
+        result = _run(SMTP_PROBE, {**database, **extra})
+        assert result.returncode == 0, result.stderr
+        assert json.loads(result.stdout.strip().splitlines()[-1]) == {"timeout": expected}
