@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import PortalAuthenticationForm
 from core.search import SearchView
+from notifications import views as notification_views
 from portfolio.views import home
 
 admin.site.site_header = _("JV Portal administration")
@@ -40,6 +41,7 @@ urlpatterns = [
     path("portfolio/", include("portfolio.urls")),
     path("search/", SearchView.as_view(), name="search"),
     path("admin/", admin.site.urls),
+    path("health/", notification_views.health, name="health"),
     # Leadership lands on the portfolio; everyone else on the home page (portfolio.views.home).
     path("", home, name="home"),
 ]

@@ -72,3 +72,16 @@ class PreferencesView(LoginRequiredMixin, FormView):
         services.preferences_set(user=self.request.user, deliveries=form.cleaned_data)
         messages.success(self.request, _("Your notification settings were saved."))
         return redirect("notifications:preferences")
+
+
+def health(request):
+    """For the proxy and the monitor: 200 when healthy, 503 with the problems otherwise. Open to
+    anyone (a monitor signs in to nothing) and holding no secret; a handful of cheap queries."""
+    from django.http import JsonResponse
+
+    from .health import health_report
+
+    report = health_report()
+    response = JsonResponse(report, status=503 if report["problems"] else 200)
+    response["Cache-Control"] = "no-store"
+    return response

@@ -1,62 +1,36 @@
-"""Report what operations need to know: database, cache/broker and the periodic processes."""
+"""Report what operations need to know: database, cache, broker and the periodic processes."""
 
-import datetime
-
-from django.core.cache import cache
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
-from django.utils import timezone
 
-from core.holiday_seed import calendar_year_status
-from core.models import Heartbeat
-from notifications.services import outbox_backlog
-
-STALE_AFTER = datetime.timedelta(minutes=5)
+from notifications.health import STALE_AFTER, health_report
 
 
 class Command(BaseCommand):
-    help = "Check the database, the cache and the beat/worker heartbeat; exit non-zero when unhealthy."
+    help = "Check the database, the cache, the broker and the beat/worker heartbeat; exit non-zero when unhealthy."
 
     def handle(self, *args, **options):
-        problems = []
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-        self.stdout.write(f"database: ok ({connection.vendor})")
-        try:
-            cache.set("portal_health", "ok", 10)
-            ok = cache.get("portal_health") == "ok"
-        except Exception as exc:  # a down Redis raises connection errors of its own
-            ok = False
-            self.stdout.write(f"cache: {exc}")
-        self.stdout.write(f"cache: {'ok' if ok else 'FAILED'}")
-        if not ok:
-            problems.append("cache")
-        beat = Heartbeat.objects.filter(name="beat+worker").first()
-        if beat is None:
+        report = health_report()
+        self.stdout.write(f"database: ok ({report['database']})")
+        self.stdout.write(f"cache: {'ok' if report['cache'] else 'FAILED'}")
+        self.stdout.write(f"broker: {'ok' if report['broker'] else 'FAILED'}")
+        age = report["heartbeat_age_seconds"]
+        if age is None:
             self.stdout.write("beat+worker: no heartbeat yet")
-            problems.append("heartbeat")
         else:
-            age = timezone.now() - beat.beat_at
-            state = "ok" if age <= STALE_AFTER else "STALE"
-            self.stdout.write(f"beat+worker: {state} (last {int(age.total_seconds())} s ago)")
-            if age > STALE_AFTER:
-                problems.append("heartbeat")
-        backlog = outbox_backlog()
+            state = "ok" if age <= STALE_AFTER.total_seconds() else "STALE"
+            self.stdout.write(f"beat+worker: {state} (last {age} s ago)")
         self.stdout.write(
             "outbox: {pending} pending ({overdue} overdue), {failed} failed, {digest} waiting for the digest".format(
-                **backlog
+                **report["outbox"]
             )
         )
-        if backlog["overdue"]:
-            problems.append("outbox overdue")
-        self._calendar()
-        if problems:
-            raise CommandError("unhealthy: " + ", ".join(problems))
+        self._calendar(report["calendar"])
+        if report["problems"]:
+            raise CommandError("unhealthy: " + ", ".join(report["problems"]))
 
-    def _calendar(self) -> None:
+    def _calendar(self, status) -> None:
         """Warn (without failing) while next year's official schedule is not in the calendar."""
-        next_year = timezone.localdate().year + 1
-        status = calendar_year_status(next_year)
+        next_year = status["year"]
         if not status["holidays"]:
             self.stdout.write(
                 f"calendar {next_year}: WARNING no days off recorded; enter the official schedule in the "
