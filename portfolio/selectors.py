@@ -250,7 +250,7 @@ def money_chart(rows: list[dict], series: list[tuple[str, object]]) -> dict:
 DIGEST_ITEMS = 5
 
 
-def digest_figures(*, user, start, end, now) -> dict:
+def digest_figures(*, user, start, end) -> dict:
     """What the week brought, for one leadership member: counts from the same lists the portfolio
     page links to, and the first few instructions awaiting them and meetings ahead."""
     demands = Demand.objects.visible_to(user)

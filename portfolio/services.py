@@ -9,6 +9,7 @@ from django.utils import timezone
 from core.audience import leadership
 from core.workdays import local_zone
 from notifications.kinds import in_each_language
+from notifications.models import Notification
 from notifications.services import NotificationSpec, notify_many
 
 from . import notices
@@ -32,15 +33,21 @@ def leadership_weekly_digest(*, now: datetime.datetime | None = None) -> int:
     and the person, so a second run, or a second worker, adds nothing. Returns how many were new."""
     now = now or timezone.now()
     start, end, week = week_of(now)
+    week_end = (end - datetime.timedelta(days=1)).date().isoformat()
+    leaders = leadership()
+    keys = {leader.pk: f"leadership-weekly:{week}:{leader.pk}" for leader in leaders}
+    # The reruns later on Monday find most digests made: their figures are not counted again.
+    made = set(Notification.objects.filter(key__in=keys.values()).values_list("key", flat=True))
     specs = []
-    for leader in leadership():
-        figures = digest_figures(user=leader, start=start, end=end, now=now)
-        week_end = (end - datetime.timedelta(days=1)).date().isoformat()
+    for leader in leaders:
+        if keys[leader.pk] in made:
+            continue
+        figures = digest_figures(user=leader, start=start, end=end)
         specs.append(
             NotificationSpec(
                 recipient=leader,
                 kind=notices.WEEKLY.code,
-                key=f"leadership-weekly:{week}:{leader.pk}",
+                key=keys[leader.pk],
                 params={
                     "week_end": week_end,
                     "summary": in_each_language(
