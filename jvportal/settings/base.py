@@ -52,6 +52,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every later record of the request (the security log) carries its id.
+    "core.security_log.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # The Content-Security-Policy below, on every response.
     "csp.middleware.CSPMiddleware",
@@ -345,7 +347,12 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # One JSON record per security event (core/security_log.py); route it to its own file or
+        # collector by giving it a handler of its own (the README's Security section).
+        "jvportal.security": {"level": "INFO"},
+    },
 }
 
 # --- Portal ---------------------------------------------------------------------------------
