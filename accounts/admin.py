@@ -1,13 +1,20 @@
-"""Admin for users (with their roles and department) and departments."""
+"""Admin for users (with their roles and department), departments and sign-in lock-outs."""
 
+from axes.models import AccessAttempt
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import Exists, OuterRef
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.roles import Role
 
 from .models import Department, User
+from .security import password_changed
+from .services import login_locks_lift
+from .throttling import cool_off, locked_out
 
 
 @admin.register(Department)
@@ -35,7 +42,77 @@ class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")
 
+    def user_change_password(self, request, id, form_url=""):
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            password_changed(request=request, user=self.get_object(request, id))
+        return response
+
     @admin.display(description=_("roles"))
     def role_list(self, obj):
         labels = dict(Role.choices)
         return ", ".join(str(labels.get(g.name, g.name)) for g in obj.groups.all())
+
+
+class LockedOutFilter(admin.SimpleListFilter):
+    title = _("locked out now")
+    parameter_name = "locked"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(locked=True)
+        if self.value() == "no":
+            return queryset.filter(locked=False)
+        return queryset
+
+
+@admin.register(AccessAttempt)
+class AccessAttemptAdmin(admin.ModelAdmin):
+    """Failed sign-ins by username and address (django-axes), filtered by "locked out now"; the
+    "unlock" action lifts a lock-out before its cool-off ends. Read-only otherwise."""
+
+    list_display = ["username", "ip_address", "failures_since_start", "attempt_time", "locked_until"]
+    list_filter = [LockedOutFilter, "attempt_time"]
+    search_fields = ["username", "ip_address"]
+    fields = ["username", "ip_address", "user_agent", "path_info", "failures_since_start", "attempt_time"]
+    readonly_fields = fields
+    ordering = ["-attempt_time"]
+    actions = ["unlock"]
+
+    def get_queryset(self, request):
+        locked = Exists(locked_out().filter(pk=OuterRef("pk")))
+        return super().get_queryset(request).annotate(locked=locked)
+
+    @admin.display(description=_("locked out until"))
+    def locked_until(self, obj):
+        if not getattr(obj, "locked", False):
+            return "-"
+        return formats.localize(timezone.localtime(obj.attempt_time + cool_off()))
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_unlock_permission(self, request):
+        return request.user.has_perm("axes.delete_accessattempt")
+
+    @admin.action(description=_("Unlock: forget the failed sign-ins of these usernames and addresses"), permissions=["unlock"])
+    def unlock(self, request, queryset):
+        removed = login_locks_lift(attempts=list(queryset), actor=request.user, request=request)
+        self.message_user(
+            request,
+            ngettext(
+                "Unlocked: %(count)d failed sign-in record removed.",
+                "Unlocked: %(count)d failed sign-in records removed.",
+                removed,
+            )
+            % {"count": removed},
+        )

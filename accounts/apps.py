@@ -7,9 +7,20 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Users and departments")
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
         from django.db.models.signals import post_migrate
 
+        from . import security
+
         post_migrate.connect(create_role_groups, sender=self)
+        user_logged_in.connect(security.on_logged_in, dispatch_uid="accounts-security-login")
+        user_login_failed.connect(security.on_login_failed, dispatch_uid="accounts-security-login-failed")
+        user_logged_out.connect(security.on_logged_out, dispatch_uid="accounts-security-logout")
+        # Imported only now: importing axes.signals connects axes' own receivers, which must come
+        # after the ones above (a failed sign-in is recorded before the lock-out it may cause).
+        from axes.signals import user_locked_out
+
+        user_locked_out.connect(security.on_locked_out, dispatch_uid="accounts-security-lockout")
 
 
 def create_role_groups(sender=None, **kwargs):

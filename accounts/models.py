@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -62,3 +63,26 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name or self.get_full_name() or self.username
+
+    def privilege_fingerprint(self) -> str:
+        """What the user may do, as text: active, staff, superuser and the role groups. Uses the
+        roles the auth backend loaded with the user for this request (accounts.backends), else
+        asks the database."""
+        roles = getattr(self, "_session_roles", None)
+        if roles is None:
+            roles = self.groups.values_list("name", flat=True)
+        flags = f"{int(self.is_active)}{int(self.is_staff)}{int(self.is_superuser)}"
+        return f"{flags}:{','.join(sorted(roles))}"
+
+    def _get_session_auth_hash(self, secret=None):
+        # Django's session hash covers the password, so that a new password ends the other
+        # sessions; covering the privileges too ends every session of a user whose roles, staff,
+        # superuser or active status changed, however the change was made (admin, a service, the
+        # shell): the next request asks to sign in again, and the new privileges come with a
+        # fresh session id.
+        return salted_hmac(
+            "accounts.User.get_session_auth_hash",
+            f"{self.password}|{self.privilege_fingerprint()}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()

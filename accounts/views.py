@@ -1,13 +1,26 @@
-"""Language switching: remembered per user, and in a cookie for the login page."""
+"""Language switching (remembered per user, and in a cookie for the login page) and the password
+change page."""
 
 from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.http import HttpResponseRedirect
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 
 from .forms import LanguageForm
+from .security import password_changed
 from .services import user_set_language
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's password change page; each change is a ``password_changed`` security record.
+    Django keeps this session (``update_session_auth_hash``) and ends the user's other ones."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        password_changed(request=self.request, user=form.user)
+        return response
 
 
 class LanguageSwitchView(View):

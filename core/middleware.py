@@ -47,6 +47,8 @@ class SessionTimeoutMiddleware:
         idle = settings.PORTAL_SESSION_IDLE_MINUTES * 60
         lifetime = settings.PORTAL_SESSION_MAX_HOURS * 3600
         if now - seen > idle or now - started > lifetime:
+            # The security log's ``logout`` record says why (accounts.security.LOGOUT_REASON).
+            request.portal_logout_reason = "session_timeout"
             logout(request)
             messages.info(request, _("Your session ended. Please sign in again."))
         elif now - seen >= SEEN_RESOLUTION:

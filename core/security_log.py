@@ -4,6 +4,20 @@ sign-out, password change, two-factor events, access denials) on the ``jvportal.
 Every record is one JSON object with the event's name, the time, the user, the client's address,
 the path and the request's id (``RequestIdMiddleware``), so that an operator can ship the logger to
 its own file or collector and follow one request across the web server's and the portal's logs.
+
+The events (``EVENTS``; the README's Security section lists them for the operator):
+
+- ``login``: a sign-in (``user_logged_in``).
+- ``login_failed``: a refused sign-in, ``username`` as typed; ``locked_out`` is true when the
+  username or address is locked out with it (refused for that, or this failure reached the limit).
+- ``lockout``: a username or address reached its limit of failed sign-ins (axes' ``user_locked_out``).
+- ``unlock``: an admin lifted a lock-out (``unlocked_username``, ``unlocked_address``).
+- ``logout``: a sign-out; ``reason`` is ``user`` or ``session_timeout``.
+- ``password_changed``: a password set on the portal's page or in the admin; ``target_user_id``
+  and ``target_username`` name the account changed.
+- ``access_denied``: a 403, or a 404 a view raised for a signed-in person (the access layer answers
+  404 for what the user may not see); ``status``, and for a 404 the view's ``reason``.
+- Two-factor events are added with two-factor sign-in.
 """
 
 import json
@@ -11,9 +25,15 @@ import logging
 import re
 import uuid
 
+from django.conf import settings
+from django.http import Http404
 from django.utils import timezone
 
 logger = logging.getLogger("jvportal.security")
+
+EVENTS = frozenset(
+    {"login", "login_failed", "lockout", "unlock", "logout", "password_changed", "access_denied"}
+)
 
 # A request id passed in by the proxy is kept when it looks like one (letters, digits, dashes, at
 # most 64 characters); anything else is replaced, so that a client cannot write into the log.
@@ -61,3 +81,37 @@ class RequestIdMiddleware:
         response = self.get_response(request)
         response[REQUEST_ID_HEADER] = request.request_id
         return response
+
+
+class AccessDeniedLogMiddleware:
+    """Record every 403 response and every 404 a view raises for a signed-in person as
+    ``access_denied``. A 404 of the URL map itself (an unknown address: a probe, a typo) and of
+    the static and media files is not the access layer's and is not recorded."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 403:
+            security_event("access_denied", request=request, status=403, reason="")
+        elif getattr(request, "_security_view_404", None) is not None and response.status_code == 404:
+            security_event("access_denied", request=request, status=404, reason=request._security_view_404)
+        return response
+
+    def process_exception(self, request, exception):
+        # Only exceptions raised by a view arrive here (a URL that matches nothing does not).
+        if not isinstance(exception, Http404):
+            return None
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        if request.path.startswith(_file_prefixes()):
+            return None
+        request._security_view_404 = str(exception)[:200]
+        return None
+
+
+def _file_prefixes() -> tuple[str, ...]:
+    return tuple("/" + prefix.lstrip("/") for prefix in (settings.STATIC_URL, settings.MEDIA_URL) if prefix)
+

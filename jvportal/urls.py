@@ -5,7 +5,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from accounts.forms import PortalAuthenticationForm
+from accounts import views as account_views
+from accounts.forms import PortalAdminAuthenticationForm, PortalAuthenticationForm
 from core.search import SearchView
 from notifications import views as notification_views
 from portfolio.views import home
@@ -13,6 +14,8 @@ from portfolio.views import home
 admin.site.site_header = _("JV Portal administration")
 admin.site.site_title = _("JV Portal")
 admin.site.index_title = _("Administration")
+# The admin's sign-in is throttled like the portal's, and says so when locked out.
+admin.site.login_form = PortalAdminAuthenticationForm
 
 urlpatterns = [
     path(
@@ -23,7 +26,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/",
-        auth_views.PasswordChangeView.as_view(),
+        account_views.PasswordChangeView.as_view(),
         name="password_change",
     ),
     path(

@@ -4,10 +4,12 @@ With nothing set the portal runs on embedded defaults: SQLite under ``var/`` and
 on the filesystem. ``DATABASE_URL`` and ``REDIS_URL`` switch to PostgreSQL and Redis.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -49,6 +51,9 @@ INSTALLED_APPS = [
     "research",
     "engagements",
     "portfolio",
+    # Login throttling (accounts/throttling.py); last, as its documentation asks, so that the
+    # portal's own receivers of the sign-in signals run before its handler.
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -71,6 +76,11 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Every 403, and every 404 a view raises for a signed-in person (the access layer's scoping),
+    # as an ``access_denied`` record of the security log.
+    "core.security_log.AccessDeniedLogMiddleware",
+    # Last: turns a lock-out into the sign-in page with the lock-out message (status 429).
+    "axes.middleware.AxesMiddleware",
 ]
 
 # Everything the portal loads is its own (no CDN, an intranet): scripts and styles from static
@@ -153,12 +163,64 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# AxesStandaloneBackend refuses a sign-in while its username or address is locked out; it checks
+# only and never signs anyone in, so the test client's force_login (which skips authenticate())
+# is untouched. Only authenticate() calls that carry the request (the portal's and the admin's
+# login forms) are throttled; one without a request is refused by axes, and the portal makes none.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "accounts.backends.PortalModelBackend",
+]
+# Passwords set through a form (password change, the admin) are at least this long (production
+# refuses to start below 12), not one of the 20,000 common passwords, not close to the user's
+# names or e-mail, and not all digits. The demo's password (jvportal-demo) has 13 characters.
+PORTAL_PASSWORD_MIN_LENGTH = env.int("PORTAL_PASSWORD_MIN_LENGTH", default=12)
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("username", "display_name", "first_name", "last_name", "email")},
+    },
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": PORTAL_PASSWORD_MIN_LENGTH},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# --- Login throttling (django-axes, accounts/throttling.py) ---------------------------------
+# A username is locked out after PORTAL_LOGIN_FAILURE_LIMIT failed sign-ins, and a client address
+# after PORTAL_LOGIN_ADDRESS_FAILURE_LIMIT (on any usernames), within the cool-off; the lock lifts
+# PORTAL_LOGIN_COOLOFF_MINUTES after the last counted failure. Attempts while locked out are
+# refused and do not prolong the lock, so "try again in 15 minutes" holds. Never permanent: the
+# cool-off must be at least one minute. By username, so that a guesser spread over many addresses
+# still gets five tries per account; by address, so that one address cannot try a few passwords
+# on every account; the address limit is higher because an office behind one NAT address shares it.
+PORTAL_LOGIN_FAILURE_LIMIT = env.int("PORTAL_LOGIN_FAILURE_LIMIT", default=5)
+PORTAL_LOGIN_ADDRESS_FAILURE_LIMIT = env.int("PORTAL_LOGIN_ADDRESS_FAILURE_LIMIT", default=20)
+PORTAL_LOGIN_COOLOFF_MINUTES = env.int("PORTAL_LOGIN_COOLOFF_MINUTES", default=15)
+if PORTAL_LOGIN_COOLOFF_MINUTES < 1:
+    raise ImproperlyConfigured("PORTAL_LOGIN_COOLOFF_MINUTES must be at least 1 (no permanent lock-out).")
+AXES_ENABLED = env.bool("PORTAL_LOGIN_THROTTLING", default=True)
+AXES_HANDLER = "accounts.throttling.PortalAxesHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = PORTAL_LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=PORTAL_LOGIN_COOLOFF_MINUTES)
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# A successful sign-in does not clear the counts: clearing them by address would let anyone with
+# an account of their own wipe the count of guesses made from that address on someone else's.
+AXES_RESET_ON_SUCCESS = False
+# The client address is REMOTE_ADDR, as in the security log (core.security_log.client_address):
+# the proxy in front of the portal must set it to the client's (README, Security). Never a
+# forwarded header read here, which any client could forge.
+AXES_CLIENT_IP_CALLABLE = "core.security_log.client_address"
+# The lock-out is the sign-in page again, with the lock-out message on the form (translated).
+AXES_LOCKOUT_CALLABLE = "accounts.throttling.lockout_response"
+# Successful sign-ins and sign-outs go to the security log; axes keeps only the failure counts.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+# The admin lists attempts and locked accounts with an unlock action (accounts.admin).
+AXES_ENABLE_ADMIN = False
 
 # --- Languages and time ---------------------------------------------------------------------
 LANGUAGE_CODE = env("DJANGO_LANGUAGE_CODE", default="zh-hans")
@@ -352,6 +414,8 @@ LOGGING = {
         # One JSON record per security event (core/security_log.py); route it to its own file or
         # collector by giving it a handler of its own (the README's Security section).
         "jvportal.security": {"level": "INFO"},
+        # django-axes says of every sign-in what the security log says in one record; keep its errors.
+        "axes": {"level": "ERROR"},
     },
 }
 

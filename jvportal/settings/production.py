@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import STORAGES, env
+from .base import PORTAL_PASSWORD_MIN_LENGTH, STORAGES, env
 
 DEBUG = False
 try:
@@ -32,3 +32,20 @@ SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Passwords of at least 12 characters (base.py's validators read the setting).
+if PORTAL_PASSWORD_MIN_LENGTH < 12:
+    raise ImproperlyConfigured("PORTAL_PASSWORD_MIN_LENGTH must be at least 12 in production.")
+
+# Cookie names with the __Host- prefix: the browser accepts such a cookie only when it is Secure,
+# has Path=/ and no Domain, so neither a sibling sub-domain nor a plain-HTTP page can plant or
+# overwrite the session or CSRF cookie. A deployment that serves the portal under a sub-path or
+# must share the cookies with a parent domain sets DJANGO_HOST_PREFIX_COOKIES=false (README,
+# Security) and keeps Django's names.
+SESSION_COOKIE_PATH = "/"
+SESSION_COOKIE_DOMAIN = None
+CSRF_COOKIE_PATH = "/"
+CSRF_COOKIE_DOMAIN = None
+if env.bool("DJANGO_HOST_PREFIX_COOKIES", default=True):
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"

@@ -11,6 +11,7 @@ import threading
 from decimal import Decimal
 
 import pytest
+from axes.models import AccessAttempt
 from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.models import Group
@@ -56,6 +57,19 @@ def _routing_rule(p):
     return RoutingRule.objects.create(category="market", jv=p["own"], department=p["own"].department)
 
 
+def _access_attempt(p):
+    return AccessAttempt.objects.create(
+        username=p["rep"].username,
+        ip_address="10.0.0.9",
+        user_agent="probe",
+        http_accept="*/*",
+        path_info="/accounts/login/",
+        get_data="",
+        post_data="",
+        failures_since_start=5,
+    )
+
+
 def _campaign_settings(p):
     # The migration's row, unless a transactional test flushed it away.
     return CampaignSettings.objects.order_by("pk").first() or CampaignSettings.objects.create(
@@ -68,6 +82,7 @@ OBJECTS = {
     "auth.group": (lambda p: Group.objects.get(name=Role.HQ_STAFF), "hq"),
     "accounts.user": (lambda p: p["rep"], "rep"),
     "accounts.department": (lambda p: p["own"].department, "dept"),
+    "axes.accessattempt": (_access_attempt, "rep"),
     "core.heartbeat": (lambda p: Heartbeat.objects.create(name="beat", beat_at=timezone.now()), ""),
     "core.calendarday": (
         lambda p: CalendarDay.objects.create(date=datetime.date(2031, 1, 1), kind="holiday", name="元旦"),
@@ -101,6 +116,7 @@ OBJECTS = {
 }
 # The records that move through services only: the admin reads them with their history.
 READ_ONLY = {
+    "axes.accessattempt",
     "core.heartbeat",
     "notifications.notification",
     "representatives.meeting",
