@@ -104,7 +104,10 @@ class AccessAttemptAdmin(admin.ModelAdmin):
     def has_unlock_permission(self, request):
         return request.user.has_perm("axes.delete_accessattempt")
 
-    @admin.action(description=_("Unlock: forget the failed sign-ins of these usernames and addresses"), permissions=["unlock"])
+    @admin.action(
+        description=_("Unlock: forget the failed sign-ins of these usernames and addresses"),
+        permissions=["unlock"],
+    )
     def unlock(self, request, queryset):
         removed = login_locks_lift(attempts=list(queryset), actor=request.user, request=request)
         self.message_user(

@@ -32,9 +32,13 @@ def on_locked_out(sender, request, username, ip_address, **kwargs):
     # sets the count only then).
     if getattr(request, "axes_failures_since_start", None) is None:
         return
-    security_event("lockout", request=request, username=str(username or ""), failures=request.axes_failures_since_start)
+    security_event(
+        "lockout", request=request, username=str(username or ""), failures=request.axes_failures_since_start
+    )
 
 
 def password_changed(*, request, user) -> None:
     """Record a password set for ``user`` by the person signed in on ``request``."""
-    security_event("password_changed", request=request, target_user_id=user.pk, target_username=user.get_username())
+    security_event(
+        "password_changed", request=request, target_user_id=user.pk, target_username=user.get_username()
+    )

@@ -34,5 +34,7 @@ def login_locks_lift(*, attempts: Iterable[AccessAttempt], actor, request=None) 
                 match |= Q(ip_address=address)
             removed += AccessAttempt.objects.filter(match).delete()[0]
     for username, address in pairs:
-        security_event("unlock", request=request, user=actor, unlocked_username=username, unlocked_address=address)
+        security_event(
+            "unlock", request=request, user=actor, unlocked_username=username, unlocked_address=address
+        )
     return removed

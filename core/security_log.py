@@ -20,6 +20,8 @@ The events (``EVENTS``; the README's Security section lists them for the operato
 - Two-factor events are added with two-factor sign-in.
 """
 
+import functools
+import ipaddress
 import json
 import logging
 import re
@@ -42,9 +44,40 @@ REQUEST_ID_HEADER = "X-Request-ID"
 
 
 def client_address(request) -> str:
-    """The client's address as the portal sees it (``REMOTE_ADDR``; the proxy must set it right,
-    see the README's Security section)."""
-    return request.META.get("REMOTE_ADDR", "") if request is not None else ""
+    """The client's address: ``REMOTE_ADDR``, unless that is one of ``PORTAL_TRUSTED_PROXIES``;
+    then the right-most address of ``X-Forwarded-For`` that is not a trusted proxy (the one the
+    proxy itself appended: a client can forge what is left of it, never that). Login throttling
+    (``AXES_CLIENT_IP_CALLABLE``) counts by this address too."""
+    if request is None:
+        return ""
+    remote = request.META.get("REMOTE_ADDR", "")
+    proxies = _trusted_proxies(tuple(settings.PORTAL_TRUSTED_PROXIES))
+    if not proxies or not _is_in(remote, proxies):
+        return remote
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    for address in reversed([part for part in forwarded if part]):
+        if _parse(address) is None:
+            break  # garbage: trust nothing further left
+        if not _is_in(address, proxies):
+            return address
+    return remote
+
+
+@functools.lru_cache(maxsize=8)
+def _trusted_proxies(entries: tuple[str, ...]) -> tuple:
+    return tuple(ipaddress.ip_network(entry.strip(), strict=False) for entry in entries if entry.strip())
+
+
+def _parse(address: str):
+    try:
+        return ipaddress.ip_address(address)
+    except ValueError:
+        return None
+
+
+def _is_in(address: str, networks: tuple) -> bool:
+    parsed = _parse(address)
+    return parsed is not None and any(parsed in network for network in networks)
 
 
 def security_event(event: str, *, request=None, user=None, username: str = "", **fields) -> None:
@@ -114,4 +147,3 @@ class AccessDeniedLogMiddleware:
 
 def _file_prefixes() -> tuple[str, ...]:
     return tuple("/" + prefix.lstrip("/") for prefix in (settings.STATIC_URL, settings.MEDIA_URL) if prefix)
-

@@ -210,9 +210,12 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # A successful sign-in does not clear the counts: clearing them by address would let anyone with
 # an account of their own wipe the count of guesses made from that address on someone else's.
 AXES_RESET_ON_SUCCESS = False
-# The client address is REMOTE_ADDR, as in the security log (core.security_log.client_address):
-# the proxy in front of the portal must set it to the client's (README, Security). Never a
-# forwarded header read here, which any client could forge.
+# The client address, as the security log records it (core.security_log.client_address):
+# REMOTE_ADDR, or, when REMOTE_ADDR is one of PORTAL_TRUSTED_PROXIES (addresses or networks, e.g.
+# "10.0.0.5" or "10.0.0.0/24"), the right-most untrusted address of X-Forwarded-For. Empty by
+# default: nothing a client sends is believed. Behind a proxy, list it here (README, Security), or
+# every sign-in seems to come from the proxy and 20 failures from anyone lock everyone out.
+PORTAL_TRUSTED_PROXIES = env.list("PORTAL_TRUSTED_PROXIES", default=[])
 AXES_CLIENT_IP_CALLABLE = "core.security_log.client_address"
 # The lock-out is the sign-in page again, with the lock-out message on the form (translated).
 AXES_LOCKOUT_CALLABLE = "accounts.throttling.lockout_response"

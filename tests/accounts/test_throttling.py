@@ -132,9 +132,9 @@ def test_the_admin_lists_the_locked_accounts_and_unlocks_them(client, amy, admin
     page = admin_client.get(changelist, {"locked": "yes"})
     assert page.status_code == 200
     assert [row.username for row in page.context["cl"].result_list] == ["amy"]
-    assert [row.username for row in admin_client.get(changelist, {"locked": "no"}).context["cl"].result_list] == [
-        "carl"
-    ]
+    assert [
+        row.username for row in admin_client.get(changelist, {"locked": "no"}).context["cl"].result_list
+    ] == ["carl"]
 
     attempt = AccessAttempt.objects.get(username="amy")
     response = admin_client.post(changelist, {"action": "unlock", ACTION_CHECKBOX_NAME: [attempt.pk]})
@@ -165,7 +165,11 @@ def test_the_cool_off_is_never_permanent():
     env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
     env.update({"DJANGO_SETTINGS_MODULE": "jvportal.settings.local", "PORTAL_LOGIN_COOLOFF_MINUTES": "0"})
     result = subprocess.run(
-        [sys.executable, "manage.py", "check"], cwd=django_settings.BASE_DIR, env=env, capture_output=True, text=True
+        [sys.executable, "manage.py", "check"],
+        cwd=django_settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode != 0
     assert "PORTAL_LOGIN_COOLOFF_MINUTES must be at least 1" in result.stderr

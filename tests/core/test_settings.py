@@ -142,3 +142,69 @@ def test_the_smtp_client_times_out_after_email_timeout_seconds(tmp_path):
         result = _run(SMTP_PROBE, {**database, **extra})
         assert result.returncode == 0, result.stderr
         assert json.loads(result.stdout.strip().splitlines()[-1]) == {"timeout": expected}
+
+
+PRODUCTION = {"DJANGO_SECRET_KEY": "k3y-" + "a9F!x2#Lq" * 7, "DJANGO_ALLOWED_HOSTS": "jv.example.com"}
+COOKIE_PROBE = """
+import json, django
+from django.conf import settings
+django.setup()
+from django.test import Client
+from django.test.utils import override_settings
+# The page's static files are not collected here; the manifest storage is beside the point.
+plain = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+with override_settings(STORAGES=plain):
+    response = Client().get("/accounts/login/", secure=True, headers={"host": "jv.example.com"})
+csrf = response.cookies[settings.CSRF_COOKIE_NAME]
+print(json.dumps({
+    "status": response.status_code,
+    "session": settings.SESSION_COOKIE_NAME,
+    "csrf": settings.CSRF_COOKIE_NAME,
+    "session_cookie": [settings.SESSION_COOKIE_SECURE, settings.SESSION_COOKIE_PATH, settings.SESSION_COOKIE_DOMAIN],
+    "set_cookie": csrf.output(header=""),
+}))
+"""
+
+
+def test_production_cookies_carry_the_host_prefix(tmp_path):
+    """__Host- names: the browser keeps them only when Secure, Path=/ and without Domain."""
+    result = _run(
+        COOKIE_PROBE,
+        {**PRODUCTION, "DATABASE_URL": f"sqlite:///{tmp_path / 'probe.sqlite3'}"},
+        "jvportal.settings.production",
+    )
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout.strip().splitlines()[-1])
+    assert out["status"] == 200
+    assert (out["session"], out["csrf"]) == ("__Host-sessionid", "__Host-csrftoken")
+    assert out["session_cookie"] == [True, "/", None]
+    set_cookie = out["set_cookie"]
+    assert set_cookie.strip().startswith("__Host-csrftoken=")
+    assert "Secure" in set_cookie and "Path=/" in set_cookie and "Domain" not in set_cookie
+
+
+def test_the_host_prefix_can_be_turned_off_where_the_deployment_cannot_have_it(tmp_path):
+    env = {
+        **PRODUCTION,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'probe.sqlite3'}",
+        "DJANGO_HOST_PREFIX_COOKIES": "false",
+    }
+    result = _run(COOKIE_PROBE, env, "jvportal.settings.production")
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout.strip().splitlines()[-1])
+    assert (out["session"], out["csrf"]) == ("sessionid", "csrftoken")
+    assert out["session_cookie"][0] is True
+
+
+def test_the_session_cookie_is_set_with_the_host_prefix_at_sign_in(client, settings, django_user_model):
+    settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME = "__Host-sessionid", "__Host-csrftoken"
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = True
+    django_user_model.objects.create_user(username="amy", password="right-horse-battery")
+    client.cookies.clear()
+    response = client.post(
+        "/accounts/login/", {"username": "amy", "password": "right-horse-battery"}, secure=True
+    )
+    assert response.status_code == 302
+    cookie = response.cookies["__Host-sessionid"]
+    assert cookie["secure"] and cookie["path"] == "/" and not cookie["domain"]
+    assert client.get("/", secure=True).status_code == 200
