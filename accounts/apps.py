@@ -1,5 +1,12 @@
+from axes.apps import AppConfig as BaseAxesConfig
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+
+class AxesConfig(BaseAxesConfig):
+    """django-axes under a name the admin shows in the reader's language."""
+
+    verbose_name = _("Sign-in lock-outs")
 
 
 class AccountsConfig(AppConfig):

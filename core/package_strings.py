@@ -43,3 +43,12 @@ gettext_noop("Value could not be parsed.")
 # Its Chinese drops the last placeholder, the kind of rows imported.
 gettext_noop("Import finished: {} new, {} updated, {} deleted and {} skipped {}.")
 ngettext_lazy("Export %(len)s selected item.", "Export %(len)s selected items.", 1)
+
+# django-axes 8.3 (no Chinese catalogue): the admin's access attempts (accounts.admin).
+gettext_noop("access attempt")
+gettext_noop("access attempts")
+gettext_noop("IP Address")
+gettext_noop("User Agent")
+gettext_noop("Path")
+gettext_noop("Failed Logins")
+gettext_noop("Attempt Time")

@@ -53,7 +53,7 @@ INSTALLED_APPS = [
     "portfolio",
     # Login throttling (accounts/throttling.py); last, as its documentation asks, so that the
     # portal's own receivers of the sign-in signals run before its handler.
-    "axes",
+    "accounts.apps.AxesConfig",
 ]
 
 MIDDLEWARE = [
