@@ -10,6 +10,8 @@ class AxesConfig(BaseAxesConfig):
 
 
 class AccountsConfig(AppConfig):
+    # The app's own configuration, beside AxesConfig above.
+    default = True
     name = "accounts"
     verbose_name = _("Users and departments")
 
