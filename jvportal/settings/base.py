@@ -201,6 +201,7 @@ PORTAL_LOGIN_ADDRESS_FAILURE_LIMIT = env.int("PORTAL_LOGIN_ADDRESS_FAILURE_LIMIT
 PORTAL_LOGIN_COOLOFF_MINUTES = env.int("PORTAL_LOGIN_COOLOFF_MINUTES", default=15)
 if PORTAL_LOGIN_COOLOFF_MINUTES < 1:
     raise ImproperlyConfigured("PORTAL_LOGIN_COOLOFF_MINUTES must be at least 1 (no permanent lock-out).")
+# PORTAL_LOGIN_THROTTLING=false turns it off for development (production refuses to start so).
 AXES_ENABLED = env.bool("PORTAL_LOGIN_THROTTLING", default=True)
 AXES_HANDLER = "accounts.throttling.PortalAxesHandler"
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]

@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import PORTAL_PASSWORD_MIN_LENGTH, STORAGES, env
+from .base import AXES_ENABLED, PORTAL_PASSWORD_MIN_LENGTH, STORAGES, env
 
 DEBUG = False
 try:
@@ -32,6 +32,10 @@ SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Login throttling stays on (PORTAL_LOGIN_THROTTLING is for development and tests only).
+if not AXES_ENABLED:
+    raise ImproperlyConfigured("PORTAL_LOGIN_THROTTLING cannot be turned off in production.")
 
 # Passwords of at least 12 characters (base.py's validators read the setting).
 if PORTAL_PASSWORD_MIN_LENGTH < 12:

@@ -66,16 +66,23 @@ def test_the_demo_password_passes_the_validators(db):
     validate_password(DEMO_PASSWORD, f.make_user(None, username="hq"))
 
 
-def test_production_refuses_a_minimum_below_twelve(tmp_path):
+@pytest.mark.parametrize(
+    "setting, message",
+    [
+        ({"PORTAL_PASSWORD_MIN_LENGTH": "8"}, "PORTAL_PASSWORD_MIN_LENGTH must be at least 12"),
+        ({"PORTAL_LOGIN_THROTTLING": "false"}, "PORTAL_LOGIN_THROTTLING cannot be turned off in production"),
+    ],
+)
+def test_production_refuses_weaker_sign_in_rules(setting, message, tmp_path):
     result = _run(
         ["manage.py", "check"],
         {
             "DJANGO_SECRET_KEY": "k3y-" + "a9F!x2#Lq" * 7,
             "DJANGO_ALLOWED_HOSTS": "jv.example.com",
             "DATABASE_URL": f"sqlite:///{tmp_path / 'probe.sqlite3'}",
-            "PORTAL_PASSWORD_MIN_LENGTH": "8",
+            **setting,
         },
         "jvportal.settings.production",
     )
     assert result.returncode != 0
-    assert "PORTAL_PASSWORD_MIN_LENGTH must be at least 12" in result.stderr
+    assert message in result.stderr
