@@ -21,6 +21,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts import services
 from accounts.admin_site import PortalAdminSite
 from tests import factories as f
+from tests.helpers import totp_code as code_of
+from tests.helpers import two_factor_enrol as enrol
 
 PASSWORD = "old-secret-123"
 
@@ -47,14 +49,6 @@ def security_log(caplog):
     return records
 
 
-def code_of(device) -> str:
-    """The code the authenticator app shows now; the device accepts it however recently it took one
-    (``last_t`` reset), so a test can sign in several times within one 30-second step."""
-    TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1)
-    device.refresh_from_db()
-    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
-
-
 def wrong_code(device) -> str:
     """A six-digit code that is none of the three the device accepts now."""
     accepted = {
@@ -71,12 +65,6 @@ def unthrottle(device) -> None:
     StaticDevice.objects.filter(user=device.user).update(
         throttling_failure_timestamp=timezone.now() - datetime.timedelta(hours=1)
     )
-
-
-def enrol(user):
-    """Turn two-factor sign-in on for ``user`` as enrolment does; return the device and the codes."""
-    device = services.two_factor_enrol_start(user=user)
-    return services.two_factor_enrol_confirm(user=user, code=code_of(device))
 
 
 def log_in(client, user, next_url=""):
