@@ -62,7 +62,12 @@ def _refusal(failure: str, device) -> ValidationError:
         return ValidationError(
             _("The set-up was cancelled or has already finished. Start it again."), code="missing"
         )
-    return ValidationError(_("This code is not valid. Check it and try again."), code="wrong")
+    return ValidationError(
+        _(
+            "This code is not valid. Check it, or wait for the next one (each code works once), and try again."
+        ),
+        code="wrong",
+    )
 
 
 def _check_code(device, code: str) -> str | None:

@@ -101,7 +101,9 @@ def test_enrolment_shows_a_qr_code_and_the_secret_and_activates_only_with_the_ri
 
     refused = client.post(reverse("accounts:two_factor_enrol"), {"code": wrong_code(device)})
     assert refused.status_code == 200
-    assert refused.context["form"].errors["code"] == ["This code is not valid. Check it and try again."]
+    assert refused.context["form"].errors["code"] == [
+        "This code is not valid. Check it, or wait for the next one (each code works once), and try again."
+    ]
     device.refresh_from_db()
     assert not device.confirmed and not StaticDevice.objects.filter(user=user).exists()
     assert not verified(client)
@@ -321,6 +323,9 @@ def test_staff_must_enrol_before_reaching_anything_when_required(client, staff, 
         assert response.status_code == 302 and response.url.startswith(f"{enrol_url}?next="), url
     page = client.get(f"{enrol_url}?next=/admin/")
     assert page.status_code == 200 and page.context["required"]
+    # Nothing to reach but the set-up and signing out.
+    html = page.content.decode()
+    assert reverse("ventures:venture_list") not in html and f'action="{reverse("logout")}"' in html
     device = TOTPDevice.objects.get(user=staff)
     done = client.post(enrol_url, {"code": code_of(device), "next": "/admin/"})
     assert done.status_code == 200 and done.context["next_url"] == "/admin/"
