@@ -10,7 +10,9 @@ from base64 import b32encode
 import pytest
 from django.contrib.auth import SESSION_KEY
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -21,6 +23,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts import services
 from accounts.admin_site import PortalAdminSite
 from tests import factories as f
+from tests.core.test_settings import _run as run_settings_probe
 from tests.helpers import totp_code as code_of
 from tests.helpers import two_factor_enrol as enrol
 
@@ -376,12 +379,24 @@ def test_the_admin_login_leads_to_the_code_page(client, staff, settings):
     assert client.get("/admin/").url.startswith(reverse("accounts:two_factor_verify"))
 
 
-def test_required_is_off_in_base_and_on_in_production():
-    from jvportal.settings import base
-
-    assert base.PORTAL_2FA_REQUIRED_FOR_STAFF is False
-    source = (base.BASE_DIR / "jvportal" / "settings" / "production.py").read_text()
-    assert 'PORTAL_2FA_REQUIRED_FOR_STAFF = env.bool("PORTAL_2FA_REQUIRED_FOR_STAFF", default=True)' in source
+def test_required_is_on_in_production_and_off_elsewhere_unless_set(tmp_path):
+    probe = "import django; from django.conf import settings; django.setup(); print(settings.PORTAL_2FA_REQUIRED_FOR_STAFF)"
+    production = {
+        "DJANGO_SECRET_KEY": "k3y-" + "a9F!x2#Lq" * 7,
+        "DJANGO_ALLOWED_HOSTS": "jv.example.com",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'probe.sqlite3'}",
+    }
+    cases = [
+        ("jvportal.settings.production", {}, "True"),
+        ("jvportal.settings.production", {"PORTAL_2FA_REQUIRED_FOR_STAFF": "False"}, "False"),
+        ("jvportal.settings.local", {}, "False"),
+        ("jvportal.settings.local", {"PORTAL_2FA_REQUIRED_FOR_STAFF": "True"}, "True"),
+        ("jvportal.settings.test", {}, "False"),
+    ]
+    for module, extra, expected in cases:
+        result = run_settings_probe(probe, {**production, **extra}, module)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip().splitlines()[-1] == expected, (module, extra)
 
 
 # --- The admin ----------------------------------------------------------------------------------
@@ -437,3 +452,26 @@ def test_the_admin_shows_no_secret(client, user, staff):
     from django.contrib import admin
 
     assert not admin.site.is_registered(TOTPDevice) and not admin.site.is_registered(StaticDevice)
+
+
+# --- What it costs a page -----------------------------------------------------------------------
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_a_page_costs_one_query_more_with_two_factor_and_none_without(client, user):
+    """Without a device the gate reads only the session (the device check happened at sign-in); a
+    verified session costs django-otp's one load of the device that verified it."""
+    url = reverse("notifications:preferences")
+    client.force_login(user)
+    client.get(url)
+    without = _queries(client, url)
+    device, _codes = enrol(user)
+    client.force_login(user)
+    client.post(reverse("accounts:two_factor_verify"), {"code": code_of(device)})
+    client.get(url)
+    assert _queries(client, url) == without + 1
