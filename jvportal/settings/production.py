@@ -32,3 +32,5 @@ SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Staff and superusers sign in with a second factor (see base.py).
+PORTAL_2FA_REQUIRED_FOR_STAFF = env.bool("PORTAL_2FA_REQUIRED_FOR_STAFF", default=True)
