@@ -30,6 +30,15 @@ class AccountsConfig(AppConfig):
         from axes.signals import user_locked_out
 
         user_locked_out.connect(security.on_locked_out, dispatch_uid="accounts-security-lockout")
+        user_logged_in.connect(_two_factor_signed_in, dispatch_uid="accounts-two-factor-signed-in")
+
+
+def _two_factor_signed_in(sender, request, user, **kwargs):
+    """A sign-in notes whether the session owes a second factor (accounts.two_factor)."""
+    from .two_factor import session_signed_in
+
+    if request is not None and hasattr(request, "session"):
+        session_signed_in(request, user)
 
 
 def create_role_groups(sender=None, **kwargs):

@@ -17,7 +17,8 @@ The events (``EVENTS``; the README's Security section lists them for the operato
   and ``target_username`` name the account changed.
 - ``access_denied``: a 403, or a 404 a view raised for a signed-in person (the access layer answers
   404 for what the user may not see); ``status``, and for a 404 the view's ``reason``.
-- Two-factor events are added with two-factor sign-in.
+- Two-factor sign-in (accounts.services): ``otp_enrolled``, ``otp_verified``, ``otp_failed``,
+  ``otp_recovery_used``, ``otp_recovery_regenerated``, ``otp_disabled``, ``otp_reset_by_admin``.
 """
 
 import functools
@@ -34,7 +35,22 @@ from django.utils import timezone
 logger = logging.getLogger("jvportal.security")
 
 EVENTS = frozenset(
-    {"login", "login_failed", "lockout", "unlock", "logout", "password_changed", "access_denied"}
+    {
+        "login",
+        "login_failed",
+        "lockout",
+        "unlock",
+        "logout",
+        "password_changed",
+        "access_denied",
+        "otp_enrolled",
+        "otp_verified",
+        "otp_failed",
+        "otp_recovery_used",
+        "otp_recovery_regenerated",
+        "otp_disabled",
+        "otp_reset_by_admin",
+    }
 )
 
 # A request id passed in by the proxy is kept when it looks like one (letters, digits, dashes, at

@@ -32,6 +32,8 @@ SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Staff and superusers sign in with a second factor (see base.py).
+PORTAL_2FA_REQUIRED_FOR_STAFF = env.bool("PORTAL_2FA_REQUIRED_FOR_STAFF", default=True)
 
 # Login throttling stays on (PORTAL_LOGIN_THROTTLING is for development and tests only).
 if not AXES_ENABLED:

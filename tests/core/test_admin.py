@@ -21,7 +21,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Department
+from accounts.models import Authenticator, Department, RecoveryCodes
 from core.models import CalendarDay, Heartbeat
 from core.roles import Role
 from demands.models import RoutingRule, SLAPolicy
@@ -34,6 +34,7 @@ from research.models import CampaignSettings
 from tests import factories as f
 from tests.admin_forms import browser_post_data
 from tests.engagements.builders import engagement_world
+from tests.helpers import two_factor_enrol
 from tests.research.builders import research_world
 from tests.test_access_matrix import _demands, _governance
 from ventures.models import JointVenture, Shareholding
@@ -51,6 +52,13 @@ def _notification(p):
 
 def _preference(p):
     return NotificationPreference.objects.create(user=p["rep"], kind=notices.APPOINTMENT_MADE.code)
+
+
+def _two_factor(p):
+    """The representative's authenticator and recovery codes (as the admin's proxies)."""
+    if not Authenticator.objects.filter(user=p["rep"]).exists():
+        two_factor_enrol(p["rep"])
+    return Authenticator.objects.get(user=p["rep"]), RecoveryCodes.objects.get(user=p["rep"])
 
 
 def _routing_rule(p):
@@ -83,6 +91,8 @@ OBJECTS = {
     "accounts.user": (lambda p: p["rep"], "rep"),
     "accounts.department": (lambda p: p["own"].department, "dept"),
     "axes.accessattempt": (_access_attempt, "rep"),
+    "accounts.authenticator": (lambda p: _two_factor(p)[0], "rep"),
+    "accounts.recoverycodes": (lambda p: _two_factor(p)[1], "rep"),
     "core.heartbeat": (lambda p: Heartbeat.objects.create(name="beat", beat_at=timezone.now()), ""),
     "core.calendarday": (
         lambda p: CalendarDay.objects.create(date=datetime.date(2031, 1, 1), kind="holiday", name="元旦"),
@@ -117,6 +127,9 @@ OBJECTS = {
 # The records that move through services only: the admin reads them with their history.
 READ_ONLY = {
     "axes.accessattempt",
+    # Two-factor devices: made by enrolment, removed by the users' reset action.
+    "accounts.authenticator",
+    "accounts.recoverycodes",
     "core.heartbeat",
     "notifications.notification",
     "representatives.meeting",
