@@ -62,7 +62,12 @@ def page_verdicts(entry: dict) -> list[Verdict]:
     p95 = entry.get("p95_ms")
     if kind == "page":
         verdicts.append(
-            Verdict(subject, f"p95 < {PAGE_P95_MS:.0f} ms", _fmt(p95, " ms"), None if p95 is None else p95 < PAGE_P95_MS)
+            Verdict(
+                subject,
+                f"p95 < {PAGE_P95_MS:.0f} ms",
+                _fmt(p95, " ms"),
+                None if p95 is None else p95 < PAGE_P95_MS,
+            )
         )
         ratio = entry.get("ratio")
         verdicts.append(
@@ -75,7 +80,12 @@ def page_verdicts(entry: dict) -> list[Verdict]:
         )
     elif kind == "report":
         verdicts.append(
-            Verdict(subject, f"p95 < {REPORT_P95_MS:.0f} ms", _fmt(p95, " ms"), None if p95 is None else p95 < REPORT_P95_MS)
+            Verdict(
+                subject,
+                f"p95 < {REPORT_P95_MS:.0f} ms",
+                _fmt(p95, " ms"),
+                None if p95 is None else p95 < REPORT_P95_MS,
+            )
         )
         grew = entry.get("memory_growth_kb")
         verdicts.append(
@@ -96,12 +106,21 @@ def sweep_verdicts(sweep: dict) -> list[Verdict]:
     seconds = sweep.get("seconds")
     per_batch = sweep.get("statements_per_batch") or []
     verdicts = [
-        Verdict(subject, f"< {SWEEP_SECONDS:.0f} s", _fmt(seconds, " s"), None if seconds is None else seconds < SWEEP_SECONDS)
+        Verdict(
+            subject,
+            f"< {SWEEP_SECONDS:.0f} s",
+            _fmt(seconds, " s"),
+            None if seconds is None else seconds < SWEEP_SECONDS,
+        )
     ]
     walks = sweep.get("walks") or {}
     if per_batch:
         fixed = all(len(set(counts)) <= 1 for counts in walks.values()) if walks else len(set(per_batch)) <= 1
-        figure = " / ".join(str(sorted(set(c))) for c in walks.values() if c) if walks else str(sorted(set(per_batch)))
+        figure = (
+            " / ".join(str(sorted(set(c))) for c in walks.values() if c)
+            if walks
+            else str(sorted(set(per_batch)))
+        )
         verdicts.append(Verdict(subject, "fixed statements per full batch", figure, fixed))
     else:
         # No batch walk seen: fine for a sweep with little to do, but one that makes a statement

@@ -26,7 +26,7 @@ from decimal import Decimal
 from pathlib import Path
 
 BATCH = 5_000
-PASSWORD = "bench-password-1"  # noqa: S105 (a local benchmark login, never deployed)
+PASSWORD = "bench-password-1"
 SIZES = {"full": 1.0, "quick": 0.02, "tiny": 0.002}
 
 
@@ -71,12 +71,13 @@ class Counts:
 
     @property
     def biggest_demands(self) -> int:
-        return max(5, self.demands // 20)
+        return max(self.demands // 20, 3 * self.demands // self.ventures)
 
 
 def counts_for(scale: float) -> Counts:
     """The counts at ``scale`` (1.0: the issue's figures). At least a handful of each."""
-    ventures = max(5, round(1_000 * scale))
+    # At least 10: the bench representative sits in 5 of them and must not see them all.
+    ventures = max(10, round(1_000 * scale))
     demands = max(50, round(100_000 * scale))
     return Counts(
         ventures=ventures,
@@ -140,7 +141,7 @@ def build(scale: float, *, seed: int = 16) -> dict:
 
     from accounts.models import Department, User
     from core.roles import Role
-    from demands.choices import Status, UpdateKind, Visibility
+    from demands.choices import UpdateKind, Visibility
     from demands.models import Demand, DemandUpdate, SLAPolicy
     from engagements.models import Commitment, Engagement
     from notifications.models import Notification
@@ -155,13 +156,18 @@ def build(scale: float, *, seed: int = 16) -> dict:
     today = timezone.localdate()
     this_year = today.year
     password = make_password(PASSWORD)
-    groups = {name: Group.objects.get(name=name) for name in (Role.HQ_STAFF, Role.LEADERSHIP, Role.REPRESENTATIVE)}
+    groups = {
+        name: Group.objects.get(name=name) for name in (Role.HQ_STAFF, Role.LEADERSHIP, Role.REPRESENTATIVE)
+    }
     membership = User.groups.through
 
     with transaction.atomic():
         # --- people ---------------------------------------------------------------------------
         departments = Department.objects.bulk_create(
-            [Department(code=f"bd{i}", name=f"部门{i}", name_en=f"Department {i}") for i in range(c.departments)]
+            [
+                Department(code=f"bd{i}", name=f"部门{i}", name_en=f"Department {i}")
+                for i in range(c.departments)
+            ]
         )
         admin = User.objects.create(
             username="bench-admin",
@@ -214,10 +220,17 @@ def build(scale: float, *, seed: int = 16) -> dict:
         )
 
         # --- ventures -------------------------------------------------------------------------
-        group_party = Party.objects.create(name="集团公司", name_en="Bench Group Co.", kind="group", country="CN")
+        group_party = Party.objects.create(
+            name="集团公司", name_en="Bench Group Co.", kind="group", country="CN"
+        )
         partners = Party.objects.bulk_create(
             [
-                Party(name=f"外方{i}", name_en=f"Partner {i} GmbH", kind="foreign", country=rnd.choice(["DE", "US", "JP", "FR"]))
+                Party(
+                    name=f"外方{i}",
+                    name_en=f"Partner {i} GmbH",
+                    kind="foreign",
+                    country=rnd.choice(["DE", "US", "JP", "FR"]),
+                )
                 for i in range(c.ventures)
             ],
             batch_size=BATCH,
@@ -294,7 +307,9 @@ def build(scale: float, *, seed: int = 16) -> dict:
                 # Some terms end in 30 and 90 days (the terms sweep's work), the rest far ahead.
                 ends = today + datetime.timedelta(days=[30, 90, 400, 800][(i + s) % 4])
                 appointments.append(
-                    Appointment(representative=rep, jv=jv, role=seat_roles[s], start_date=start, term_end=ends)
+                    Appointment(
+                        representative=rep, jv=jv, role=seat_roles[s], start_date=start, term_end=ends
+                    )
                 )
         for extra in range(c.biggest_extra_seats):
             appointments.append(
@@ -326,7 +341,9 @@ def build(scale: float, *, seed: int = 16) -> dict:
                             status = ["draft", "submitted", "returned"][(a.pk + q) % 3]
                         else:
                             status = "acknowledged"
-                        filed = datetime.datetime.combine(min(due, today), datetime.time(10), tzinfo=datetime.UTC)
+                        filed = datetime.datetime.combine(
+                            min(due, today), datetime.time(10), tzinfo=datetime.UTC
+                        )
                         yield Report(
                             appointment=a,
                             kind="quarterly",
@@ -419,8 +436,14 @@ def build(scale: float, *, seed: int = 16) -> dict:
         # Status mix: 40% open (a third of them overdue), 10% resolved awaiting a rating (half past
         # the rating window), 40% closed, 10% rejected or withdrawn.
         status_cycle = (
-            ["submitted"] * 10 + ["accepted"] * 10 + ["in_progress"] * 15 + ["on_hold"] * 5
-            + ["resolved"] * 10 + ["closed"] * 40 + ["rejected"] * 5 + ["withdrawn"] * 5
+            ["submitted"] * 10
+            + ["accepted"] * 10
+            + ["in_progress"] * 15
+            + ["on_hold"] * 5
+            + ["resolved"] * 10
+            + ["closed"] * 40
+            + ["rejected"] * 5
+            + ["withdrawn"] * 5
         )
         hq_owner = hq_users[0]
 
@@ -434,7 +457,9 @@ def build(scale: float, *, seed: int = 16) -> dict:
                 description="合资公司提出的发展需求。" * 3,
                 category=categories[i % len(categories)],
                 priority=priorities[i % len(priorities)],
-                raised_by=rep_users[0] if jv.pk == biggest.pk or i % 50 == 0 else rep_users[i % len(rep_users)],
+                raised_by=rep_users[0]
+                if jv.pk == biggest.pk or i % 50 == 0
+                else rep_users[i % len(rep_users)],
                 department_id=jv.department_id,
                 owner=hq_owner if i % 10 == 0 else hq_users[i % c.hq_staff],
                 status=status,
@@ -483,10 +508,15 @@ def build(scale: float, *, seed: int = 16) -> dict:
         kinds = [UpdateKind.COMMENT, UpdateKind.STATUS, UpdateKind.ASSIGNMENT, UpdateKind.COMMENT]
 
         def entries():
-            rest = c.timeline - c.longest_timeline
-            per, extra = divmod(rest, len(demand_rows))
-            for n, (pk, submitted, raised_by) in enumerate(demand_rows):
-                count = c.longest_timeline if pk == longest.pk else per + (1 if n < extra else 0)
+            # The longest timeline, and the rest spread evenly over the other demands.
+            per, extra = divmod(c.timeline - c.longest_timeline, len(demand_rows) - 1)
+            others = 0
+            for pk, submitted, raised_by in demand_rows:
+                if pk == longest.pk:
+                    count = c.longest_timeline
+                else:
+                    count = per + (1 if others < extra else 0)
+                    others += 1
                 for e in range(count):
                     kind = UpdateKind.RAISED if e == 0 else kinds[e % len(kinds)]
                     yield DemandUpdate(
@@ -501,9 +531,12 @@ def build(scale: float, *, seed: int = 16) -> dict:
         n_entries = _bulk(DemandUpdate, entries(), size=10_000)
 
         # --- notifications ------------------------------------------------------------------------
-        recipients = [hq_users[0].pk] * 20 + [rep_users[0].pk] * 5 + [u.pk for u in hq_users] + [
-            u.pk for u in rep_users[: min(len(rep_users), 500)]
-        ]
+        recipients = (
+            [hq_users[0].pk] * 20
+            + [rep_users[0].pk] * 5
+            + [u.pk for u in hq_users]
+            + [u.pk for u in rep_users[: min(len(rep_users), 500)]]
+        )
 
         def notifications():
             for i in range(c.notifications):
@@ -513,7 +546,12 @@ def build(scale: float, *, seed: int = 16) -> dict:
                     recipient_id=recipients[i % len(recipients)],
                     kind="demands.commented",
                     key=f"bench:{i}",
-                    params={"ref": f"D-{pk:05d}", "jv": {"zh-hans": "合资公司", "en": "Venture"}, "title": "需求", "author": "总部"},
+                    params={
+                        "ref": f"D-{pk:05d}",
+                        "jv": {"zh-hans": "合资公司", "en": "Venture"},
+                        "title": "需求",
+                        "author": "总部",
+                    },
                     url=f"/demands/{pk}/",
                     created_at=created,
                     read_at=None if i % 10 == 0 else created,
@@ -552,7 +590,10 @@ def build(scale: float, *, seed: int = 16) -> dict:
         attendees = Engagement.attendees.through
         _bulk(
             attendees,
-            (attendees(engagement_id=pk, user_id=hq_users[n % c.hq_staff].pk) for n, pk in enumerate(engagement_ids)),
+            (
+                attendees(engagement_id=pk, user_id=hq_users[n % c.hq_staff].pk)
+                for n, pk in enumerate(engagement_ids)
+            ),
         )
         _bulk(
             Commitment,
@@ -579,7 +620,9 @@ def build(scale: float, *, seed: int = 16) -> dict:
                         year=year,
                         status="in_progress" if current else "accepted",
                         lead=hq_users[i % c.hq_staff],
-                        due_date=(today - datetime.timedelta(days=20)) if current and i % 4 == 0 else datetime.date(year, 11, 30),
+                        due_date=(today - datetime.timedelta(days=20))
+                        if current and i % 4 == 0
+                        else datetime.date(year, 11, 30),
                         opened_at=datetime.datetime(year, 1, 10, tzinfo=datetime.UTC),
                         findings="" if current else "调研发现",
                         decided_at=None if current else datetime.datetime(year, 12, 20, tzinfo=datetime.UTC),
@@ -601,7 +644,10 @@ def build(scale: float, *, seed: int = 16) -> dict:
         )
         _bulk(
             Recommendation,
-            (Recommendation(research_id=pk, text="建议加强市场合作", owner=hq_users[0]) for pk, _y, _s in research_rows),
+            (
+                Recommendation(research_id=pk, text="建议加强市场合作", owner=hq_users[0])
+                for pk, _y, _s in research_rows
+            ),
         )
 
     meta = {
@@ -619,7 +665,12 @@ def build(scale: float, *, seed: int = 16) -> dict:
         },
         "biggest_jv": biggest.pk,
         "longest_demand": longest.pk,
-        "users": {"hq": "bench-hq", "rep": "bench-rep", "admin": admin.username, "leader": leaders[0].username},
+        "users": {
+            "hq": "bench-hq",
+            "rep": "bench-rep",
+            "admin": admin.username,
+            "leader": leaders[0].username,
+        },
         "password": PASSWORD,
         "search": "市场拓展",
         "built_at": now.isoformat(),

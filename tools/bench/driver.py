@@ -109,7 +109,12 @@ class Session:
         match = _CSRF.search(page.decode("utf-8", "replace"))
         if reply.status != 200 or not match:
             return False
-        form = {"username": username, "password": password, "csrfmiddlewaretoken": match.group(1), "next": "/"}
+        form = {
+            "username": username,
+            "password": password,
+            "csrfmiddlewaretoken": match.group(1),
+            "next": "/",
+        }
         reply, _ = self.request("POST", "/accounts/login/", body=form)
         if reply.status not in (302, 303):
             return False

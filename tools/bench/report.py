@@ -55,7 +55,10 @@ def memory_table(result: dict) -> str:
     workers = result.get("workers", {})
     if not workers:
         return ""
-    parts = [f"pid {pid}: peak {w.get('VmHWM', 0) / 1024:.0f} MB, now {w.get('VmRSS', 0) / 1024:.0f} MB" for pid, w in workers.items()]
+    parts = [
+        f"pid {pid}: peak {w.get('VmHWM', 0) / 1024:.0f} MB, now {w.get('VmRSS', 0) / 1024:.0f} MB"
+        for pid, w in workers.items()
+    ]
     return "gunicorn workers' memory at the end: " + "; ".join(parts)
 
 
@@ -125,7 +128,9 @@ def compare(a: dict, b: dict) -> str:
     flips = [
         f"  {'now met' if v.met else 'now missed'}: {v.subject} {v.budget} ({v.figure})"
         for v in evaluate(b)
-        if (v.subject, v.budget) in verdicts_a and verdicts_a[(v.subject, v.budget)] != v.met and v.met is not None
+        if (v.subject, v.budget) in verdicts_a
+        and verdicts_a[(v.subject, v.budget)] != v.met
+        and v.met is not None
     ]
     if flips:
         lines.append("budgets that changed:")

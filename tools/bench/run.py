@@ -33,8 +33,20 @@ PY = sys.executable
 
 MODES = {
     # scale, sequential requests, sequential seconds cap, concurrent seconds, baseline seconds
-    "full": {"scale": dataset.SIZES["full"], "requests": 30, "seconds": 8.0, "concurrent": 4.0, "baseline": 2.0},
-    "quick": {"scale": dataset.SIZES["quick"], "requests": 4, "seconds": 0.3, "concurrent": 0.4, "baseline": 0.25},
+    "full": {
+        "scale": dataset.SIZES["full"],
+        "requests": 30,
+        "seconds": 8.0,
+        "concurrent": 4.0,
+        "baseline": 2.0,
+    },
+    "quick": {
+        "scale": dataset.SIZES["quick"],
+        "requests": 4,
+        "seconds": 0.3,
+        "concurrent": 0.4,
+        "baseline": 0.25,
+    },
 }
 CLIENTS = 8
 WORKERS = 4
@@ -70,7 +82,12 @@ def pages(meta: dict) -> list[dict]:
         out += [{"name": n, "role": role, "path": p, "kind": "page"} for n, p in common]
         out += [
             {"name": "SLA report", "role": role, "path": "/demands/reports/", "kind": "report"},
-            {"name": "SLA report export XLSX", "role": role, "path": "/demands/reports/export.xlsx", "kind": "report"},
+            {
+                "name": "SLA report export XLSX",
+                "role": role,
+                "path": "/demands/reports/export.xlsx",
+                "kind": "report",
+            },
             {"name": "demand export CSV", "role": role, "path": "/demands/export.csv", "kind": "export"},
             {"name": "demand export XLSX", "role": role, "path": "/demands/export.xlsx", "kind": "export"},
         ]
@@ -118,7 +135,10 @@ class Database:
         if self.backend == "sqlite":
             return self.path.exists()
         with self._admin() as conn:
-            return conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [self.name]).fetchone() is not None
+            return (
+                conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [self.name]).fetchone()
+                is not None
+            )
 
     def drop(self) -> None:
         if self.backend == "sqlite":
@@ -189,7 +209,9 @@ def bench_env(db: Database, **extra) -> dict:
 
 
 def manage(db: Database, *args: str) -> None:
-    subprocess.run([PY, "manage.py", *args], cwd=ROOT, env=bench_env(db), check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [PY, "manage.py", *args], cwd=ROOT, env=bench_env(db), check=True, stdout=subprocess.DEVNULL
+    )
 
 
 def ensure_dataset(db: Database, scale: float, *, rebuild: bool) -> dict:
@@ -216,7 +238,14 @@ def ensure_static(db: Database) -> None:
     """collectstatic into var/bench/static once (the manifest storage needs it), again when a
     static source changed."""
     sources = [ROOT / "static", ROOT / "node_modules" / "bootstrap" / "package.json"]
-    stamp = str(sorted((str(p), p.stat().st_mtime) for s in sources if s.exists() for p in ([s] if s.is_file() else s.rglob("*"))))
+    stamp = str(
+        sorted(
+            (str(p), p.stat().st_mtime)
+            for s in sources
+            if s.exists()
+            for p in ([s] if s.is_file() else s.rglob("*"))
+        )
+    )
     marker = VAR / "static.stamp"
     if marker.exists() and marker.read_text() == stamp and (VAR / "static" / "staticfiles.json").exists():
         return
@@ -233,7 +262,7 @@ class Gunicorn:
 
     def __enter__(self):
         self.query_log.unlink(missing_ok=True)
-        errors = open(VAR / "gunicorn.log", "a")  # noqa: SIM115 (kept open while it runs)
+        self.errors = errors = open(VAR / "gunicorn.log", "a")
         self.proc = subprocess.Popen(
             [
                 str(Path(PY).with_name("gunicorn")),
@@ -274,6 +303,7 @@ class Gunicorn:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+        self.errors.close()
 
 
 def sign_in(db: Database, port: int, username: str, password: str, query_log: Path) -> driver.Session:
@@ -305,7 +335,9 @@ def measure_pages(db: Database, meta: dict, mode: dict, port: int, *, queries_on
     query_log = VAR / f"queries-{db.name}.log"
     with Gunicorn(db, port, query_log) as server:
         users, password = meta["users"], meta["password"]
-        sessions = {role: sign_in(db, port, users[role], password, query_log) for role in ("hq", "rep", "admin")}
+        sessions = {
+            role: sign_in(db, port, users[role], password, query_log) for role in ("hq", "rep", "admin")
+        }
         if queries_only:
             out = []
             for page in pages(meta):
@@ -313,10 +345,14 @@ def measure_pages(db: Database, meta: dict, mode: dict, port: int, *, queries_on
                 out.append({**page, "status": m.status, "queries": m.queries})
             return {"pages": out}
         baseline = sessions["hq"]
-        base = driver.sequential(baseline, "/bench/baseline/", requests=mode["requests"], seconds=mode["seconds"])
+        base = driver.sequential(
+            baseline, "/bench/baseline/", requests=mode["requests"], seconds=mode["seconds"]
+        )
 
         def baseline_throughput():
-            tp, n, errors = driver.concurrent(baseline, "/bench/baseline/", clients=CLIENTS, seconds=mode["baseline"])
+            tp, n, errors = driver.concurrent(
+                baseline, "/bench/baseline/", clients=CLIENTS, seconds=mode["baseline"]
+            )
             return {"throughput": tp, "requests": n, "errors": errors}
 
         baselines = [baseline_throughput()]
@@ -325,9 +361,17 @@ def measure_pages(db: Database, meta: dict, mode: dict, port: int, *, queries_on
             session = sessions[page["role"]]
             before = peak_kb(server.proc.pid)
             m = driver.sequential(session, page["path"], requests=mode["requests"], seconds=mode["seconds"])
-            row = {**page, "status": m.status, "size": m.size, "queries": m.queries, "queries_seen": sorted(set(m.queries_seen))}
+            row = {
+                **page,
+                "status": m.status,
+                "size": m.size,
+                "queries": m.queries,
+                "queries_seen": sorted(set(m.queries_seen)),
+            }
             if m.status == 200:
-                tp, n, errors = driver.concurrent(session, page["path"], clients=CLIENTS, seconds=mode["concurrent"])
+                tp, n, errors = driver.concurrent(
+                    session, page["path"], clients=CLIENTS, seconds=mode["concurrent"]
+                )
                 baselines.append(baseline_throughput())
                 around = (baselines[-2]["throughput"] + baselines[-1]["throughput"]) / 2
                 row.update(
@@ -361,14 +405,18 @@ def run_sweeps(db: Database) -> list[dict]:
     copy.create(template=db)
     out = VAR / "sweeps.json"
     try:
-        subprocess.run([PY, "-m", "tools.bench", "sweeps", "--out", str(out)], cwd=ROOT, env=bench_env(copy), check=True)
+        subprocess.run(
+            [PY, "-m", "tools.bench", "sweeps", "--out", str(out)], cwd=ROOT, env=bench_env(copy), check=True
+        )
         return json.loads(out.read_text())
     finally:
         copy.drop()
 
 
 def environment(mode_name: str, db: Database) -> dict:
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.strip()
     return {
         "mode": mode_name,
         "vendor": db.backend,
@@ -385,7 +433,9 @@ def environment(mode_name: str, db: Database) -> dict:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools.bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="small dataset, few requests: under two minutes")
-    parser.add_argument("--rebuild", action="store_true", help="build the datasets even when the fingerprint matches")
+    parser.add_argument(
+        "--rebuild", action="store_true", help="build the datasets even when the fingerprint matches"
+    )
     parser.add_argument("--no-sweeps", action="store_true")
     parser.add_argument("--no-tiny", action="store_true", help="skip the tiny dataset's query counts")
     parser.add_argument("--backend", choices=["postgres", "sqlite"], default=os.environ.get("BENCH_BACKEND"))
@@ -415,7 +465,10 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_tiny:
         tiny_meta = ensure_dataset(tiny, dataset.SIZES["tiny"], rebuild=args.rebuild)
         log("query counts on the tiny dataset")
-        small = {(p["name"], p["role"]): p for p in measure_pages(tiny, tiny_meta, mode, port, queries_only=True)["pages"]}
+        small = {
+            (p["name"], p["role"]): p
+            for p in measure_pages(tiny, tiny_meta, mode, port, queries_only=True)["pages"]
+        }
         result["dataset_tiny"] = tiny_meta["rows"]
     log(f"measuring the pages ({mode_name})")
     result.update(measure_pages(full, meta, mode, port))

@@ -92,7 +92,9 @@ def run_all() -> list[dict]:
                 outcome = function(**kwargs)
                 seconds = time.perf_counter() - started
         except Exception as exc:
-            results.append({**row, "error": f"{type(exc).__name__}: {exc}", "trace": traceback.format_exc()[-2000:]})
+            results.append(
+                {**row, "error": f"{type(exc).__name__}: {exc}", "trace": traceback.format_exc()[-2000:]}
+            )
             continue
         split = batches(log.queries, BATCH_SIZES.get(target, BATCH_SIZE))
         walks = full_batches(split)
@@ -106,7 +108,9 @@ def run_all() -> list[dict]:
         )
         if isinstance(outcome, dict):
             row["due"] = sum(v for k, v in outcome.items() if "due" in k and isinstance(v, int)) or None
-            row["created"] = sum(v for k, v in outcome.items() if "created" in k and isinstance(v, int)) or None
+            row["created"] = (
+                sum(v for k, v in outcome.items() if "created" in k and isinstance(v, int)) or None
+            )
         elif isinstance(outcome, int):
             row["created"] = outcome
         results.append(row)
