@@ -235,20 +235,21 @@ def ensure_dataset(db: Database, scale: float, *, rebuild: bool) -> dict:
 
 
 def ensure_static(db: Database) -> None:
-    """collectstatic into var/bench/static once (the manifest storage needs it), again when a
-    static source changed."""
-    sources = [ROOT / "static", ROOT / "node_modules" / "bootstrap" / "package.json"]
-    stamp = str(
-        sorted(
-            (str(p), p.stat().st_mtime)
-            for s in sources
-            if s.exists()
-            for p in ([s] if s.is_file() else s.rglob("*"))
-        )
-    )
+    """collectstatic into var/bench/static (the manifest storage needs it), again when a source
+    changed: the project's static folder or the npm packages (package-lock.json)."""
+    vendor = ROOT / "node_modules" / "bootstrap" / "dist"
+    manifest = VAR / "static" / "staticfiles.json"
+    sources = [ROOT / "static", ROOT / "package-lock.json"]
+    files = [p for s in sources if s.exists() for p in ([s] if s.is_file() else s.rglob("*")) if p.is_file()]
+    stamp = str(sorted((str(p.relative_to(ROOT)), p.stat().st_size, int(p.stat().st_mtime)) for p in files))
     marker = VAR / "static.stamp"
-    if marker.exists() and marker.read_text() == stamp and (VAR / "static" / "staticfiles.json").exists():
+    if manifest.exists() and marker.exists() and marker.read_text() == stamp:
         return
+    if not vendor.exists():
+        if manifest.exists():
+            log("node_modules is empty: keeping the static files collected before (run `make install`)")
+            return
+        raise SystemExit("node_modules is empty: run `make install` (npm ci) first; the pages need its files")
     log("collecting static files for the manifest storage")
     manage(db, "collectstatic", "--noinput", "--clear")
     marker.write_text(stamp)
