@@ -332,7 +332,18 @@ def peak_kb(master: int) -> int:
     return max((w.get("VmHWM", 0) for w in driver.worker_memory(master).values()), default=0)
 
 
-def measure_pages(db: Database, meta: dict, mode: dict, port: int, *, queries_only: bool = False) -> dict:
+def selected(entries: list[dict], pattern: str | None) -> list[dict]:
+    """The pages whose "name (role)" matches the regular expression ``pattern`` (all without one)."""
+    if not pattern:
+        return entries
+    import re
+
+    return [e for e in entries if re.search(pattern, f"{e['name']} ({e['role']})")]
+
+
+def measure_pages(
+    db: Database, meta: dict, mode: dict, port: int, *, queries_only: bool = False, pattern: str | None = None
+) -> dict:
     query_log = VAR / f"queries-{db.name}.log"
     with Gunicorn(db, port, query_log) as server:
         users, password = meta["users"], meta["password"]
@@ -341,7 +352,7 @@ def measure_pages(db: Database, meta: dict, mode: dict, port: int, *, queries_on
         }
         if queries_only:
             out = []
-            for page in pages(meta):
+            for page in selected(pages(meta), pattern):
                 m = driver.sequential(sessions[page["role"]], page["path"], requests=1, seconds=0)
                 out.append({**page, "status": m.status, "queries": m.queries})
             return {"pages": out}
@@ -358,7 +369,7 @@ def measure_pages(db: Database, meta: dict, mode: dict, port: int, *, queries_on
 
         baselines = [baseline_throughput()]
         results = []
-        for page in pages(meta):
+        for page in selected(pages(meta), pattern):
             session = sessions[page["role"]]
             before = peak_kb(server.proc.pid)
             m = driver.sequential(session, page["path"], requests=mode["requests"], seconds=mode["seconds"])
@@ -439,6 +450,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--no-sweeps", action="store_true")
     parser.add_argument("--no-tiny", action="store_true", help="skip the tiny dataset's query counts")
+    parser.add_argument("--no-pages", action="store_true", help="the sweeps only")
+    parser.add_argument("--pages", metavar="REGEX", help='only the pages whose "name (role)" matches')
     parser.add_argument("--backend", choices=["postgres", "sqlite"], default=os.environ.get("BENCH_BACKEND"))
     parser.add_argument("--compare", nargs=2, metavar=("A.json", "B.json"))
     args = parser.parse_args(argv)
@@ -463,17 +476,20 @@ def main(argv: list[str] | None = None) -> int:
     ensure_static(full)
     result["dataset"] = meta
     small = {}
-    if not args.no_tiny:
+    if not args.no_tiny and not args.no_pages:
         tiny_meta = ensure_dataset(tiny, dataset.SIZES["tiny"], rebuild=args.rebuild)
         log("query counts on the tiny dataset")
         small = {
             (p["name"], p["role"]): p
-            for p in measure_pages(tiny, tiny_meta, mode, port, queries_only=True)["pages"]
+            for p in measure_pages(tiny, tiny_meta, mode, port, queries_only=True, pattern=args.pages)[
+                "pages"
+            ]
         }
         result["dataset_tiny"] = tiny_meta["rows"]
-    log(f"measuring the pages ({mode_name})")
-    result.update(measure_pages(full, meta, mode, port))
-    for row in result["pages"]:
+    if not args.no_pages:
+        log(f"measuring the pages ({mode_name})")
+        result.update(measure_pages(full, meta, mode, port, pattern=args.pages))
+    for row in result.get("pages", []):
         row["queries_small"] = small.get((row["name"], row["role"]), {}).get("queries")
     if not args.no_sweeps:
         result["sweeps"] = run_sweeps(full)
