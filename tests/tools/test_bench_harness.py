@@ -70,6 +70,7 @@ def test_the_dataset_leaves_work_for_every_sweep(built):
     assert Demand.objects.open().filter(due_at__lt=now).exists()
     assert Demand.objects.filter(status="resolved", rating_due_at__lt=now).exists()
     assert Meeting.objects.filter(meeting_at__gt=now).exists()
+    assert Report.objects.filter(status="draft", due_date__lt=now.date()).exists()
 
 
 def test_the_builder_records_its_fingerprint(built):
@@ -203,6 +204,8 @@ def test_sweep_budgets():
     per_row = {"name": "auto-close", "seconds": 1.0, "queries": 1_900, "due": 100, "batches": 0}
     assert budgets.sweep_verdicts(per_row)[1].met is False
     assert budgets.sweep_verdicts({"name": "x", "error": "boom"})[0].met is False
+    sender = {**uneven, "seconds": 1.0, "per_item": True}
+    assert [v.met for v in budgets.sweep_verdicts(sender)] == [True, None]
 
 
 def test_the_sweep_log_is_split_into_batches_per_walk():

@@ -114,7 +114,11 @@ def sweep_verdicts(sweep: dict) -> list[Verdict]:
         )
     ]
     walks = sweep.get("walks") or {}
-    if per_batch:
+    if sweep.get("per_item"):
+        verdicts.append(
+            Verdict(subject, "fixed statements per full batch", "one transaction per item by design", None)
+        )
+    elif per_batch:
         fixed = all(len(set(counts)) <= 1 for counts in walks.values()) if walks else len(set(per_batch)) <= 1
         figure = (
             " / ".join(str(sorted(set(c))) for c in walks.values() if c)

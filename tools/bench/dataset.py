@@ -337,7 +337,9 @@ def build(scale: float, *, seed: int = 16) -> dict:
                         if due > today + datetime.timedelta(days=120):
                             # A future quarter: the report is opened but not written.
                             status = "draft"
-                        elif due > today - datetime.timedelta(days=30):
+                        elif due > today - datetime.timedelta(days=120):
+                            # The last quarter or two: some filed, some returned, a third still
+                            # owed (overdue once the due date has passed: the reports sweep's work).
                             status = ["draft", "submitted", "returned"][(a.pk + q) % 3]
                         else:
                             status = "acknowledged"
