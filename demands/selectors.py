@@ -5,7 +5,7 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Avg, Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Avg, Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -14,8 +14,16 @@ from core.roles import is_hq_staff, is_leadership, is_representative, sees_all_v
 from core.workdays import WorkingCalendar, local_date
 
 from . import permissions
-from .choices import OPEN_STATUSES, PRIORITY_RANK, Category, Status
-from .models import Demand, DemandAttachment, DemandUpdate, due_this_week_q, overdue_q, within_sla_q
+from .choices import OPEN_STATUSES, Category, Status
+from .models import (
+    Demand,
+    DemandAttachment,
+    DemandUpdate,
+    due_this_week_q,
+    overdue_q,
+    priority_rank,
+    within_sla_q,
+)
 from .origins import origins_of
 from .services import reopen_deadline
 from .workflow import actions_for
@@ -24,12 +32,7 @@ LIST_RELATED = ("jv", "department", "owner", "raised_by")
 
 
 def with_priority_rank(queryset: QuerySet) -> QuerySet:
-    return queryset.annotate(
-        priority_rank=Case(
-            *[When(priority=value, then=Value(rank)) for value, rank in PRIORITY_RANK.items()],
-            output_field=IntegerField(),
-        )
-    )
+    return queryset.annotate(priority_rank=priority_rank())
 
 
 def demand_list(*, user) -> QuerySet:
