@@ -5,6 +5,7 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Avg, Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -99,24 +100,56 @@ def _deadlines(demand: Demand, now: datetime.datetime) -> list[Deadline]:
     ]
 
 
-def demand_detail_context(*, demand: Demand, user, now: datetime.datetime | None = None) -> dict:
-    """The timeline the viewer may read, the deadlines, and what the viewer may do."""
-    now = now or timezone.now()
+@dataclass
+class TimelinePage:
+    """A page of a demand's timeline, newest first, and the entry to ask for the page after it."""
+
+    entries: list[DemandUpdate]
+    # The id of the page's last (oldest) entry when earlier ones remain: the next ``before``.
+    earlier: int | None
+
+
+def timeline_page(
+    *, demand: Demand, user, before: int | None = None, size: int | None = None
+) -> TimelinePage:
+    """The ``size`` entries the viewer may read that come before the entry ``before`` (or the
+    newest ones), newest first, with their authors and attachments.
+
+    A keyset on (created_at, id), which the index ``demandupdate_timeline`` serves read backwards:
+    the fortieth page costs what the first does, and entries of one moment are cut by id, so none
+    shows twice or goes missing at a page's edge. ``before`` must be an entry of this demand the
+    viewer may read (a 404 otherwise: an id of another demand's or of an internal entry reveals
+    nothing).
+    """
+    size = size or settings.PORTAL_PAGE_SIZE
+    entries = DemandUpdate.objects.visible_to(user).filter(demand=demand)
+    if before is not None:
+        anchor = get_object_or_404(entries.only("pk", "created_at"), pk=before)
+        entries = entries.filter(created_at__lte=anchor.created_at).filter(
+            Q(created_at__lt=anchor.created_at) | Q(pk__lt=anchor.pk)
+        )
     attachments = DemandAttachment.objects.visible_to(user).order_by("uploaded_at", "pk")
-    timeline = list(
-        DemandUpdate.objects.visible_to(user)
-        .filter(demand=demand)
-        .select_related("author")
+    rows = list(
+        entries.select_related("author")
         .prefetch_related(Prefetch("attachments", queryset=attachments))
-        .order_by("created_at", "pk")
+        .order_by("-created_at", "-pk")[: size + 1]
     )
+    more = len(rows) > size
+    rows = rows[:size]
+    return TimelinePage(entries=rows, earlier=rows[-1].pk if more else None)
+
+
+def demand_detail_context(*, demand: Demand, user, now: datetime.datetime | None = None) -> dict:
+    """The newest page of the timeline the viewer may read, the deadlines, and what the viewer may do."""
+    now = now or timezone.now()
+    page = timeline_page(demand=demand, user=user)
     reopen_until = reopen_deadline(demand)
     actions = actions_for(user, demand)
     if reopen_until is None or now > reopen_until:
         actions = [a for a in actions if a.name != "reopen"]
     return {
-        "timeline": timeline,
-        "attachments": [a for entry in timeline for a in entry.attachments.all()],
+        "timeline": page.entries,
+        "timeline_earlier": page.earlier,
         "deadlines": _deadlines(demand, now),
         "actions": actions,
         "can_route": permissions.can_route(user, demand),

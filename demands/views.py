@@ -5,6 +5,7 @@ import datetime
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, TemplateView, View
@@ -73,6 +74,43 @@ class DemandDetailView(LoginRequiredMixin, DetailView):
         context.update(selectors.demand_detail_context(demand=self.object, user=self.request.user))
         context.setdefault("comment_form", CommentForm(user=self.request.user))
         context["now"] = timezone.now()
+        return context
+
+
+class DemandTimelineView(LoginRequiredMixin, DetailView):
+    """The timeline's entries before ``?before=<entry id>``, newest first: for htmx, the entries and
+    the next "show earlier" control, put in place of the control that asked; without JavaScript
+    the same link opens them as a page of their own. The demand is loaded through the viewer's
+    scope (a 404 outside it) and the entries through their demand."""
+
+    model = Demand
+    context_object_name = "demand"
+    template_name = "demands/demand_timeline.html"
+    partial_template_name = "demands/includes/timeline_page.html"
+
+    def get_object(self, queryset=None):
+        return selectors.demand_get(user=self.request.user, pk=self.kwargs["pk"])
+
+    def get_template_names(self):
+        htmx = getattr(self.request, "htmx", None)
+        if htmx and not htmx.history_restore_request:
+            return [self.partial_template_name]
+        return [self.template_name]
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        patch_vary_headers(response, ("HX-Request", "HX-History-Restore-Request"))
+        return response
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        before = self.request.GET.get("before", "")
+        # An id, at most as long as a bigint: anything else names no entry.
+        if not before.isdecimal() or len(before) > 18:
+            raise Http404
+        page = selectors.timeline_page(demand=self.object, user=self.request.user, before=int(before))
+        context["timeline"] = page.entries
+        context["timeline_earlier"] = page.earlier
         return context
 
 

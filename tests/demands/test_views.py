@@ -454,7 +454,8 @@ def test_a_demand_goes_through_the_workflow_on_its_pages(rep, clerk, demand, cli
     content = page.content.decode()
     assert page.context["actions"] == []
     assert 'data-testid="satisfaction"' in content
-    kinds = [e.kind for e in page.context["timeline"]]
+    # Newest first.
+    kinds = [e.kind for e in reversed(page.context["timeline"])]
     assert kinds == [
         UpdateKind.RAISED,
         UpdateKind.STATUS,
