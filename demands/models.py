@@ -15,7 +15,7 @@ from simple_history.models import HistoricalRecords
 from accounts.models import Department
 from core.models import Attachment, VersionedModel
 from core.roles import sees_all_ventures
-from ventures.models import JointVenture
+from ventures.models import JointVenture, in_visible_ventures
 
 from .choices import (
     ACKNOWLEDGE_PHASE,
@@ -165,10 +165,7 @@ class RoutingRule(VersionedModel):
 class DemandQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Demands of the JVs the user may see: all for HQ and leadership, own JVs for a representative."""
-        if sees_all_ventures(user):
-            # Every demand belongs to a JV: no join, so the list's indexes serve HQ's pages alone.
-            return self.all()
-        return self.filter(jv__in=JointVenture.objects.visible_to(user).values("pk"))
+        return in_visible_ventures(self, user)
 
     def open(self):
         return self.filter(status__in=OPEN_STATUSES)

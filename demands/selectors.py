@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.paging import KeysetPage, keyset_page
 from core.roles import is_hq_staff, is_leadership, is_representative, sees_all_ventures
 from core.workdays import WorkingCalendar, local_date
 
@@ -100,43 +101,25 @@ def _deadlines(demand: Demand, now: datetime.datetime) -> list[Deadline]:
     ]
 
 
-@dataclass
-class TimelinePage:
-    """A page of a demand's timeline, newest first, and the entry to ask for the page after it."""
+def timeline_page(*, demand: Demand, user, before: int | None = None) -> KeysetPage:
+    """The entries the viewer may read that come before the entry ``before`` (or the newest ones),
+    newest first, a page at a time, with their authors and attachments.
 
-    entries: list[DemandUpdate]
-    # The id of the page's last (oldest) entry when earlier ones remain: the next ``before``.
-    earlier: int | None
-
-
-def timeline_page(
-    *, demand: Demand, user, before: int | None = None, size: int | None = None
-) -> TimelinePage:
-    """The ``size`` entries the viewer may read that come before the entry ``before`` (or the
-    newest ones), newest first, with their authors and attachments.
-
-    A keyset on (created_at, id), which the index ``demandupdate_timeline`` serves read backwards:
-    the fortieth page costs what the first does, and entries of one moment are cut by id, so none
-    shows twice or goes missing at a page's edge. ``before`` must be an entry of this demand the
-    viewer may read (a 404 otherwise: an id of another demand's or of an internal entry reveals
-    nothing).
+    Keyset paging on (created_at, id), which the index ``demandupdate_timeline`` serves read
+    backwards. ``before`` must be an entry of this demand the viewer may read (a 404 otherwise: the
+    id of another demand's or of an internal entry reveals nothing).
     """
-    size = size or settings.PORTAL_PAGE_SIZE
     entries = DemandUpdate.objects.visible_to(user).filter(demand=demand)
+    anchor = None
     if before is not None:
         anchor = get_object_or_404(entries.only("pk", "created_at"), pk=before)
-        entries = entries.filter(created_at__lte=anchor.created_at).filter(
-            Q(created_at__lt=anchor.created_at) | Q(pk__lt=anchor.pk)
-        )
     attachments = DemandAttachment.objects.visible_to(user).order_by("uploaded_at", "pk")
-    rows = list(
-        entries.select_related("author")
-        .prefetch_related(Prefetch("attachments", queryset=attachments))
-        .order_by("-created_at", "-pk")[: size + 1]
+    return keyset_page(
+        entries.select_related("author").prefetch_related(Prefetch("attachments", queryset=attachments)),
+        field="created_at",
+        size=settings.PORTAL_PAGE_SIZE,
+        anchor=anchor,
     )
-    more = len(rows) > size
-    rows = rows[:size]
-    return TimelinePage(entries=rows, earlier=rows[-1].pk if more else None)
 
 
 def demand_detail_context(*, demand: Demand, user, now: datetime.datetime | None = None) -> dict:
@@ -148,7 +131,7 @@ def demand_detail_context(*, demand: Demand, user, now: datetime.datetime | None
     if reopen_until is None or now > reopen_until:
         actions = [a for a in actions if a.name != "reopen"]
     return {
-        "timeline": page.entries,
+        "timeline": page.rows,
         "timeline_earlier": page.earlier,
         "deadlines": _deadlines(demand, now),
         "actions": actions,

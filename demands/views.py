@@ -12,6 +12,7 @@ from django.views.generic import DetailView, TemplateView, View
 
 from core.exports import FORMATS, Column, ListExport, table_response
 from core.forms import ObjectVersionForm
+from core.paging import cursor_param
 from core.uploads import attachment_response
 from core.views import (
     ObjectActionView,
@@ -78,9 +79,9 @@ class DemandDetailView(LoginRequiredMixin, DetailView):
 
 
 class DemandTimelineView(LoginRequiredMixin, DetailView):
-    """The timeline's entries before ``?before=<entry id>``, newest first: for htmx, the entries and
-    the next "show earlier" control, put in place of the control that asked; without JavaScript
-    the same link opens them as a page of their own. The demand is loaded through the viewer's
+    """The timeline's entries before ``?before=<entry id>`` (the newest without it), newest first:
+    for htmx, the entries and the next "show earlier" control, put in place of the control that
+    asked; without JavaScript the same link opens them as a page of their own. The demand is loaded through the viewer's
     scope (a 404 outside it) and the entries through their demand."""
 
     model = Demand
@@ -104,12 +105,9 @@ class DemandTimelineView(LoginRequiredMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        before = self.request.GET.get("before", "")
-        # An id, at most as long as a bigint: anything else names no entry.
-        if not before.isdecimal() or len(before) > 18:
-            raise Http404
-        page = selectors.timeline_page(demand=self.object, user=self.request.user, before=int(before))
-        context["timeline"] = page.entries
+        before = cursor_param(self.request.GET.get("before"))
+        page = selectors.timeline_page(demand=self.object, user=self.request.user, before=before)
+        context["timeline"] = page.rows
         context["timeline_earlier"] = page.earlier
         return context
 

@@ -11,7 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from core.models import BilingualNameMixin, VersionedModel
 from core.roles import is_representative, sees_all_ventures
-from ventures.models import JointVenture, Party
+from ventures.models import JointVenture, Party, in_visible_ventures
 
 from ..choices import SeatRole
 
@@ -28,7 +28,7 @@ class AppointmentQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         """Appointments in JVs the user may see."""
-        return self.filter(jv__in=JointVenture.objects.visible_to(user).values("pk"))
+        return in_visible_ventures(self, user)
 
 
 class RepresentativeQuerySet(models.QuerySet):
