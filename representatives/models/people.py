@@ -81,6 +81,9 @@ class Representative(BilingualNameMixin, VersionedModel):
         ordering = ["name"]
         verbose_name = _("representative")
         verbose_name_plural = _("representatives")
+        # The representative list's order (name, id breaking ties): its page is read off the index,
+        # and its per-row figures are worked out for that page's rows only.
+        indexes = [models.Index(fields=["name", "id"], name="representative_name")]
 
     def get_absolute_url(self):
         from django.urls import reverse
