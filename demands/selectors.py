@@ -5,17 +5,27 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Avg, Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.conf import settings
+from django.db.models import Avg, Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.paging import KeysetPage, keyset_page
 from core.roles import is_hq_staff, is_leadership, is_representative, sees_all_ventures
 from core.workdays import WorkingCalendar, local_date
 
 from . import permissions
-from .choices import OPEN_STATUSES, PRIORITY_RANK, Category, Status
-from .models import Demand, DemandAttachment, DemandUpdate, due_this_week_q, overdue_q, within_sla_q
+from .choices import OPEN_STATUSES, Category, Status
+from .models import (
+    Demand,
+    DemandAttachment,
+    DemandUpdate,
+    due_this_week_q,
+    overdue_q,
+    priority_rank,
+    within_sla_q,
+)
 from .origins import origins_of
 from .services import reopen_deadline
 from .workflow import actions_for
@@ -24,12 +34,7 @@ LIST_RELATED = ("jv", "department", "owner", "raised_by")
 
 
 def with_priority_rank(queryset: QuerySet) -> QuerySet:
-    return queryset.annotate(
-        priority_rank=Case(
-            *[When(priority=value, then=Value(rank)) for value, rank in PRIORITY_RANK.items()],
-            output_field=IntegerField(),
-        )
-    )
+    return queryset.annotate(priority_rank=priority_rank())
 
 
 def demand_list(*, user) -> QuerySet:
@@ -96,24 +101,38 @@ def _deadlines(demand: Demand, now: datetime.datetime) -> list[Deadline]:
     ]
 
 
-def demand_detail_context(*, demand: Demand, user, now: datetime.datetime | None = None) -> dict:
-    """The timeline the viewer may read, the deadlines, and what the viewer may do."""
-    now = now or timezone.now()
+def timeline_page(*, demand: Demand, user, before: int | None = None) -> KeysetPage:
+    """The entries the viewer may read that come before the entry ``before`` (or the newest ones),
+    newest first, a page at a time, with their authors and attachments.
+
+    Keyset paging on (created_at, id), which the index ``demandupdate_timeline`` serves read
+    backwards. ``before`` must be an entry of this demand the viewer may read (a 404 otherwise: the
+    id of another demand's or of an internal entry reveals nothing).
+    """
+    entries = DemandUpdate.objects.visible_to(user).filter(demand=demand)
+    anchor = None
+    if before is not None:
+        anchor = get_object_or_404(entries.only("pk", "created_at"), pk=before)
     attachments = DemandAttachment.objects.visible_to(user).order_by("uploaded_at", "pk")
-    timeline = list(
-        DemandUpdate.objects.visible_to(user)
-        .filter(demand=demand)
-        .select_related("author")
-        .prefetch_related(Prefetch("attachments", queryset=attachments))
-        .order_by("created_at", "pk")
+    return keyset_page(
+        entries.select_related("author").prefetch_related(Prefetch("attachments", queryset=attachments)),
+        field="created_at",
+        size=settings.PORTAL_PAGE_SIZE,
+        anchor=anchor,
     )
+
+
+def demand_detail_context(*, demand: Demand, user, now: datetime.datetime | None = None) -> dict:
+    """The newest page of the timeline the viewer may read, the deadlines, and what the viewer may do."""
+    now = now or timezone.now()
+    page = timeline_page(demand=demand, user=user)
     reopen_until = reopen_deadline(demand)
     actions = actions_for(user, demand)
     if reopen_until is None or now > reopen_until:
         actions = [a for a in actions if a.name != "reopen"]
     return {
-        "timeline": timeline,
-        "attachments": [a for entry in timeline for a in entry.attachments.all()],
+        "timeline": page.rows,
+        "timeline_earlier": page.earlier,
         "deadlines": _deadlines(demand, now),
         "actions": actions,
         "can_route": permissions.can_route(user, demand),
