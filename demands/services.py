@@ -30,7 +30,7 @@ from core.workdays import (
 )
 from notifications import kinds
 from notifications.services import NotificationSpec, tell
-from notifications.sweeps import Recheck, run_sweep
+from notifications.sweeps import BATCH_SIZE, Recheck, run_sweep
 from ventures.models import JointVenture
 
 from . import notices, permissions
@@ -386,7 +386,10 @@ def _apply(demand: Demand, action: str, *, note: str, at) -> set[str]:
     """The fields an action changes besides the status."""
     if action == "accept":
         demand.acknowledged_at = at
-        return {"acknowledged_at"}
+        demand.acknowledge_working_days = working_days_between(
+            local_date(demand.submitted_at), local_date(at)
+        )
+        return {"acknowledged_at", "acknowledge_working_days"}
     if action == "hold":
         demand.on_hold_since = at
         return {"on_hold_since"}
@@ -402,8 +405,11 @@ def _apply(demand: Demand, action: str, *, note: str, at) -> set[str]:
     if action == "resolve":
         demand.resolution = note
         demand.resolved_at = at
+        demand.resolve_working_days = max(
+            working_days_between(local_date(demand.submitted_at), local_date(at)) - demand.held_days_total, 0
+        )
         demand.rating_due_at = add_working_days(at, settings.DEMAND_RATING_WORKING_DAYS)
-        return {"resolution", "resolved_at", "rating_due_at"}
+        return {"resolution", "resolved_at", "resolve_working_days", "rating_due_at"}
     if action in ("reject", "withdraw"):
         demand.rejection_reason = note if action == "reject" else demand.rejection_reason
         demand.closed_at = at
@@ -424,9 +430,18 @@ def _apply(demand: Demand, action: str, *, note: str, at) -> set[str]:
         demand.clock_started_at = at
         demand.held_days = 0
         demand.resolved_at = None
+        demand.resolve_working_days = None
         demand.rating_due_at = None
         demand.resolve_by = add_working_days(at, policy.resolve_days)
-        return {"sla_policy", "clock_started_at", "held_days", "resolved_at", "rating_due_at", "resolve_by"}
+        return {
+            "sla_policy",
+            "clock_started_at",
+            "held_days",
+            "resolved_at",
+            "resolve_working_days",
+            "rating_due_at",
+            "resolve_by",
+        }
     return set()
 
 
@@ -691,30 +706,65 @@ def demand_deadlines_sweep(*, now: datetime.datetime | None = None) -> dict[str,
     return run_sweep(due, sweep.specs, recheck=recheck)
 
 
-def demand_autoclose_sweep(*, now: datetime.datetime | None = None) -> dict[str, int]:
-    """Close the resolved demands nobody rated within the rating window, each in its own transaction."""
-    now = now or timezone.now()
-    closed = 0
-    pks = list(
-        Demand.objects.filter(status=Status.RESOLVED, rating_due_at__lte=now).values_list("pk", flat=True)
-    )
-    for pk in pks:
-        with transaction.atomic():
-            demand = Demand.objects.select_for_update(skip_locked=True).filter(pk=pk).first()
-            if demand is None or demand.status != Status.RESOLVED or demand.rating_due_at > now:
-                continue
+class _AutocloseSweep:
+    """Close, under the sweep's lock on the batch, the resolved demands still unrated after their
+    rating window: per demand the same rows as a close by hand (a new version with its history
+    entry, and an automatic status entry on the timeline), per batch a fixed number of statements."""
+
+    def __init__(self, now):
+        self.now = now
+        self.closed = 0
+
+    def close(self, kept: list[Demand]) -> None:
+        if not kept:
+            return
+        # Re-read the locked rows: the history entry records what they hold now, not at the read.
+        ids = [d.pk for d in kept]
+        demands = list(Demand.objects.filter(pk__in=ids).order_by("pk"))
+        saved_at = timezone.now()
+        for demand in demands:
             demand.status = Status.CLOSED
-            demand.closed_at = now
+            demand.closed_at = self.now
             demand.rating_due_at = None
-            save_versioned(demand, actor=None, fields=["status", "closed_at", "rating_due_at"])
-            _entry(
-                demand,
-                kind=UpdateKind.STATUS,
-                actor=None,
-                at=now,
-                from_status=Status.RESOLVED,
-                to_status=Status.CLOSED,
-                params={"automatic": True},
-            )
-            closed += 1
-    return {"due": len(pks), "closed": closed}
+            demand.version += 1
+            demand.updated_at = saved_at
+            demand._history_user = None
+        Demand.objects.filter(pk__in=ids).update(
+            status=Status.CLOSED,
+            closed_at=self.now,
+            rating_due_at=None,
+            version=F("version") + 1,
+            updated_at=saved_at,
+        )
+        Demand.history.bulk_history_create(demands, update=True, default_user=None, default_date=saved_at)
+        DemandUpdate.objects.bulk_create(
+            [
+                DemandUpdate(
+                    demand=demand,
+                    kind=UpdateKind.STATUS,
+                    created_at=self.now,
+                    from_status=Status.RESOLVED,
+                    to_status=Status.CLOSED,
+                    params={"automatic": True},
+                )
+                for demand in demands
+            ]
+        )
+        self.closed += len(demands)
+
+
+def demand_autoclose_sweep(
+    *, now: datetime.datetime | None = None, batch_size: int = BATCH_SIZE
+) -> dict[str, int]:
+    """Close the resolved demands nobody rated within the rating window, a batch per transaction."""
+    now = now or timezone.now()
+    sweep = _AutocloseSweep(now)
+    due = Demand.objects.filter(status=Status.RESOLVED, rating_due_at__lte=now).only("pk", "rating_due_at")
+    recheck = Recheck(
+        still_due=Demand.objects.filter(status=Status.RESOLVED, rating_due_at__lte=now).order_by(),
+        field="rating_due_at",
+        then=sweep.close,
+    )
+    # Nobody is told: the specs are none; the closing is the re-check's ``then``.
+    result = run_sweep(due, lambda demand: [], recheck=recheck, batch_size=batch_size)
+    return {"due": result["due"], "closed": sweep.closed}
