@@ -35,6 +35,7 @@ from ventures.models import JointVenture
 
 from . import notices, permissions
 from .choices import Phase, Rung, Status, UpdateKind, Visibility
+from .durations import fill_durations
 from .models import Demand, DemandAttachment, DemandUpdate, RoutingRule, SLAPolicy
 from .workflow import ACTIONS
 
@@ -557,6 +558,12 @@ def demand_comment(
             params=_params(locked, author=_person(actor)),
         )
         return entry
+
+
+def demand_durations_refresh(*, since: datetime.date | None = None) -> int:
+    """Recompute the stored working-day durations after the calendar changed on or after ``since``
+    (every demand without it), a batch per transaction; return how many demands changed."""
+    return fill_durations(Demand, since=since)
 
 
 # --- Sweeps ---------------------------------------------------------------------------------------

@@ -7,19 +7,21 @@ on SQLite (percentiles in Python) and PostgreSQL (``percentile_cont``) alike.
 
 import datetime
 import importlib
+import io
 import random
 import statistics
 from collections import defaultdict
 
 import pytest
 from django.apps import apps as django_apps
+from django.core.management import call_command
 from django.db import connection
 from django.utils import translation
 
 from core.models import CalendarDay
-from core.roles import sees_all_ventures
+from core.roles import Role, sees_all_ventures
 from core.workdays import WorkingCalendar, local_date, local_zone
-from demands import selectors
+from demands import selectors, services
 from demands.choices import OPEN_STATUSES, Category, Status
 from demands.durations import FIELDS, fill_durations
 from demands.models import Demand
@@ -230,3 +232,67 @@ def test_the_backfill_fills_cleared_durations(portfolio, hq):
     assert list(Demand.objects.order_by("pk").values_list("pk", *FIELDS)) == stored
     # A second run finds nothing to change.
     assert fill_durations(Demand, batch_size=37) == 0
+
+
+# --- The durations each transition stores ---------------------------------------------------------
+
+
+def _bj(day: int, month: int = 3, hour: int = 9) -> datetime.datetime:
+    return datetime.datetime(2025, month, day, hour, tzinfo=local_zone())
+
+
+@pytest.fixture
+def clerk(portfolio):
+    return f.make_user(Role.HQ_STAFF, username="clerk", department=portfolio["own"].department)
+
+
+def _stored(demand) -> tuple:
+    demand.refresh_from_db()
+    return demand.acknowledge_working_days, demand.resolve_working_days
+
+
+def test_each_transition_stores_or_clears_the_durations(portfolio, clerk):
+    rep = portfolio["rep"]
+    demand = f.make_demand(portfolio["own"], rep, at=_bj(3))  # Monday 3 March 2025
+
+    def move(action, at, note=""):
+        services.demand_transition(demand=demand, action=action, actor=clerk, note=note, at=at)
+
+    assert _stored(demand) == (None, None)
+    move("accept", _bj(5, hour=23))  # Wednesday: 2 working days
+    assert _stored(demand) == (2, None)
+    move("hold", _bj(6), "Need the licence.")
+    move("resume", _bj(10))  # Thursday to Monday: 2 working days on hold
+    services.demand_route(
+        demand=demand, actor=clerk, department=clerk.department, owner=clerk, priority="urgent", at=_bj(10)
+    )
+    assert _stored(demand) == (2, None)
+    move("resolve", _bj(14), "Done.")  # Friday 14 March: 9 working days, 2 of them on hold
+    assert _stored(demand) == (2, 7)
+    services.demand_transition(demand=demand, action="reopen", actor=rep, note="Not quite.", at=_bj(17))
+    assert _stored(demand) == (2, None)
+    move("resolve", _bj(21), "Now done.")  # Friday 21 March: 14 working days, 2 on hold
+    assert _stored(demand) == (2, 12)
+    # What a backfill computes from the same moments is what the services stored.
+    Demand.objects.update(acknowledge_working_days=None, resolve_working_days=None)
+    fill_durations(Demand)
+    assert _stored(demand) == (2, 12)
+
+
+def test_a_calendar_change_is_brought_into_the_report_by_the_refresh(portfolio, clerk, hq):
+    rep = portfolio["rep"]
+    demand = f.make_demand(portfolio["own"], rep, at=_bj(3))
+    services.demand_transition(demand=demand, action="accept", actor=clerk, at=_bj(7))
+    services.demand_transition(demand=demand, action="resolve", actor=clerk, note="Done.", at=_bj(14))
+    assert _stored(demand) == (4, 9)
+    # An admin enters a day off after the fact, inside both spans.
+    CalendarDay.objects.create(date=datetime.date(2025, 3, 5), kind=CalendarDay.Kind.HOLIDAY)
+    assert _stored(demand) == (4, 9)
+    # Demands done before the changed day are not read; these are and change.
+    call_command("demand_durations_refresh", "--since", "2025-03-15", stdout=io.StringIO())
+    assert _stored(demand) == (4, 9)
+    out = io.StringIO()
+    call_command("demand_durations_refresh", "--since", "2025-03-05", stdout=out)
+    assert "changed: 1" in out.getvalue()
+    assert _stored(demand) == (3, 8)
+    assert _figures(selectors.demand_report(user=hq, by="jv")) == _figures(legacy_report(user=hq, by="jv"))
