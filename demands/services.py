@@ -7,11 +7,13 @@ timeline entry written, and the people concerned notified (the outbox sends afte
 """
 
 import datetime
+from collections import defaultdict
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Case, F, PositiveSmallIntegerField, Q, Value, When
+from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
@@ -676,10 +678,20 @@ class _DeadlineSweep:
         ]
         self.reached.clear()
         DemandUpdate.objects.bulk_create(self._entries(climbed), ignore_conflicts=True)
-        for rung in (Rung.OWNER, Rung.DEPARTMENT_HEAD, Rung.LEADERSHIP):
-            ids = [d.pk for d, reached in climbed if reached >= rung]
-            if ids:
-                Demand.objects.filter(pk__in=ids, escalation_level__lt=rung).update(escalation_level=rung)
+        if not climbed:
+            return
+        # One statement for the batch: each demand to the rung it reached, never lower (a sweep that
+        # worked from an earlier moment may commit after one that climbed further).
+        by_rung = defaultdict(list)
+        for demand, reached in climbed:
+            by_rung[reached].append(demand.pk)
+        reached_level = Case(
+            *[When(pk__in=ids, then=Value(rung)) for rung, ids in sorted(by_rung.items())],
+            output_field=PositiveSmallIntegerField(),
+        )
+        Demand.objects.filter(pk__in=[d.pk for d, _reached in climbed]).update(
+            escalation_level=Greatest(F("escalation_level"), reached_level)
+        )
 
     def _entries(self, climbed) -> list[DemandUpdate]:
         entries = []
