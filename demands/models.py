@@ -164,6 +164,10 @@ class RoutingRule(VersionedModel):
 class DemandQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Demands of the JVs the user may see: all for HQ and leadership, own JVs for a representative."""
+        if sees_all_ventures(user):
+            # Every JV (ventures' own rule): no semi-join of every demand with every JV, which at
+            # 100,000 demands cost the SLA report a third of its time.
+            return self
         return self.filter(jv__in=JointVenture.objects.visible_to(user).values("pk"))
 
     def open(self):
