@@ -20,7 +20,14 @@ from django.utils.translation import pgettext_lazy
 
 from core import audience
 from core.roles import is_hq_staff, sees_all_ventures
-from core.services import ensure_visible, lock_row, may_see, save_versioned, save_with_history
+from core.services import (
+    ensure_visible,
+    lock_row,
+    may_see,
+    record_history_in_bulk,
+    save_versioned,
+    save_with_history,
+)
 from core.workdays import (
     WorkingCalendar,
     add_working_days,
@@ -746,17 +753,8 @@ class _AutocloseSweep:
     def close(self, kept: list[Demand]) -> None:
         if not kept:
             return
-        # Re-read the locked rows: the history entry records what they hold now, not at the read.
         ids = [d.pk for d in kept]
-        demands = list(Demand.objects.filter(pk__in=ids).order_by("pk"))
         saved_at = timezone.now()
-        for demand in demands:
-            demand.status = Status.CLOSED
-            demand.closed_at = self.now
-            demand.rating_due_at = None
-            demand.version += 1
-            demand.updated_at = saved_at
-            demand._history_user = None
         Demand.objects.filter(pk__in=ids).update(
             status=Status.CLOSED,
             closed_at=self.now,
@@ -764,21 +762,22 @@ class _AutocloseSweep:
             version=F("version") + 1,
             updated_at=saved_at,
         )
-        Demand.history.bulk_history_create(demands, update=True, default_user=None, default_date=saved_at)
+        # The history entry of each row as it now stands, copied inside the database.
+        record_history_in_bulk(Demand, ids, at=saved_at, actor=None)
         DemandUpdate.objects.bulk_create(
             [
                 DemandUpdate(
-                    demand=demand,
+                    demand_id=pk,
                     kind=UpdateKind.STATUS,
                     created_at=self.now,
                     from_status=Status.RESOLVED,
                     to_status=Status.CLOSED,
                     params={"automatic": True},
                 )
-                for demand in demands
+                for pk in ids
             ]
         )
-        self.closed += len(demands)
+        self.closed += len(ids)
 
 
 def demand_autoclose_sweep(
