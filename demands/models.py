@@ -280,6 +280,17 @@ class Demand(VersionedModel):
         help_text=_("Since the resolve clock started; added to resolve-by."),
     )
     held_days_total = models.PositiveIntegerField(_("working days on hold in all"), default=0)
+    # Stored when the step is taken (demands/durations.py) so the SLA report aggregates columns.
+    acknowledge_working_days = models.IntegerField(
+        _("working days taken to acknowledge"), null=True, blank=True, editable=False
+    )
+    resolve_working_days = models.PositiveIntegerField(
+        _("working days taken to resolve"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("From submission, without the days on hold."),
+    )
     due_at = models.DateTimeField(_("current deadline"), null=True, blank=True)
     warn_at = models.DateTimeField(_("warn at"), null=True, blank=True)
     escalation_level = models.PositiveSmallIntegerField(
