@@ -7,9 +7,19 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Users and departments")
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
         from django.db.models.signals import post_migrate
 
         post_migrate.connect(create_role_groups, sender=self)
+        user_logged_in.connect(_two_factor_signed_in, dispatch_uid="accounts-two-factor-signed-in")
+
+
+def _two_factor_signed_in(sender, request, user, **kwargs):
+    """A sign-in notes whether the session owes a second factor (accounts.two_factor)."""
+    from .two_factor import session_signed_in
+
+    if request is not None and hasattr(request, "session"):
+        session_signed_in(request, user)
 
 
 def create_role_groups(sender=None, **kwargs):

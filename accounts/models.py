@@ -4,6 +4,8 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.models import HistoricalRecords
 
 from core.models import BilingualNameMixin, TimeStampedModel
@@ -62,3 +64,23 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name or self.get_full_name() or self.username
+
+
+class Authenticator(TOTPDevice):
+    """A user's authenticator app (django-otp's TOTP device), under the portal's own names in the
+    admin. The device is made and confirmed by enrolment only (``accounts.services``)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("two-factor authenticator")
+        verbose_name_plural = _("two-factor authenticators")
+
+
+class RecoveryCodes(StaticDevice):
+    """A user's set of one-time recovery codes (django-otp's static device), under the portal's
+    own names in the admin."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("set of recovery codes")
+        verbose_name_plural = _("sets of recovery codes")

@@ -5,6 +5,8 @@ from decimal import Decimal
 
 from django.apps import apps
 from django.urls import reverse
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ventures.validators import USCC_ALPHABET, uscc_check_character
 
@@ -122,3 +124,20 @@ def url(name: str, *args) -> str:
 
 def dec(value) -> Decimal:
     return Decimal(str(value))
+
+
+def totp_code(device) -> str:
+    """The code an authenticator app shows now for ``device``; the device accepts it however
+    recently it took one (``last_t`` reset), so a test may sign in several times within one step."""
+    TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1)
+    device.refresh_from_db()
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+
+
+def two_factor_enrol(user):
+    """Turn two-factor sign-in on for ``user`` as enrolment does; return the device and the
+    recovery codes."""
+    from accounts import services
+
+    device = services.two_factor_enrol_start(user=user)
+    return services.two_factor_enrol_confirm(user=user, code=totp_code(device))

@@ -52,7 +52,15 @@ from representatives.models import (
 from tests import factories as f
 from tests.downloads import body, xlsx_workbook
 from tests.engagements.builders import HIDDEN_ENGAGEMENT, engagement_world
-from tests.helpers import db_snapshot, form_data, indicators_post_data, rendered_form_data, venture_post_data
+from tests.helpers import (
+    db_snapshot,
+    form_data,
+    indicators_post_data,
+    rendered_form_data,
+    totp_code,
+    two_factor_enrol,
+    venture_post_data,
+)
 from tests.research.builders import HIDDEN_RESEARCH, INTERNAL_OWN, research_world
 from ventures.models import Shareholding
 
@@ -69,6 +77,10 @@ def _media_root(settings, tmp_path):
 AUTH_URLS = {"login", "logout", "password_change", "password_change_done", "accounts:language"}
 # Open to anyone by design, holding no record (tests/notifications/test_health.py).
 AUTH_URLS |= {"health"}
+
+
+# Pages about a second factor the viewer has not set up: every role is led on.
+TWO_FACTOR_ON_ONLY = dict.fromkeys(["nobody", "rep", "leader", "hq", "admin"], 302)
 
 
 @dataclass(frozen=True)
@@ -990,6 +1002,14 @@ REGISTRY: dict[str, Spec] = {
     ),
     "notifications:notification_read_all": Spec("self", post_only=True, inbox=True),
     "notifications:preferences": Spec("self"),
+    # Two-factor sign-in is everyone's own (tests/accounts/test_two_factor.py). Without a device
+    # the code page, the recovery codes and turning it off lead on (302); with one see
+    # ``test_two_factor_pages_with_a_device``.
+    "accounts:two_factor": Spec("self"),
+    "accounts:two_factor_enrol": Spec("self"),
+    "accounts:two_factor_verify": Spec("self", expected=TWO_FACTOR_ON_ONLY),
+    "accounts:two_factor_recovery": Spec("self", expected=TWO_FACTOR_ON_ONLY),
+    "accounts:two_factor_disable": Spec("self", expected=TWO_FACTOR_ON_ONLY),
     "demands:demand_list": Spec("list", rows=DEMAND_ROWS, count=_object_list_count, setup=_demands),
     "demands:demand_list_export": Spec(
         "list", rows=DEMAND_ROWS, count=_csv_rows, kwargs={"fmt": "csv"}, setup=_demands
@@ -1001,6 +1021,9 @@ REGISTRY: dict[str, Spec] = {
     ),
     "demands:demand_create": Spec("create", expected=DEMAND_CREATE, generic_post=False),
     "demands:demand_detail": Spec("read", _demand("own"), _demand("other")),
+    # The timeline's "show earlier" pages: the demand's scope, as its page (the cursor paging is
+    # tested in tests/demands/test_timeline.py).
+    "demands:demand_timeline": Spec("read", _demand("own"), _demand("other")),
     "demands:attachment_download": Spec("read", _demand_attachment("own"), _demand_attachment("other")),
     "demands:demand_update": Spec(
         "edit", _demand("own"), _demand("other"), expected=DEMAND_EDIT, generic_post=False
@@ -1148,6 +1171,50 @@ def test_get(name, role, request, portfolio, client_as):
         assert response.status_code in allowed, (url, which, response.status_code)
         if spec.kind == "list" and response.status_code == 200:
             assert spec.count(response) == spec.rows[role], url
+
+
+TWO_FACTOR_URLS = sorted(name for name in REGISTRY if name.startswith("accounts:two_factor"))
+
+
+def _assert_headers(response, url):
+    policy = {part.strip() for part in response["Content-Security-Policy"].split(";")}
+    assert "frame-ancestors 'none'" in policy and "'unsafe-inline'" not in str(policy), url
+    assert "no-store" in response["Cache-Control"], url
+
+
+@pytest.mark.parametrize("role", [*EXPECTED])
+def test_two_factor_pages_with_a_device(role, request, portfolio, client_as):
+    """Every role with an authenticator: before the code, each two-factor page leads to the code
+    page (which opens); after it, the overview, the recovery codes and turning it off open, and
+    enrolment leads back to the overview. The policy and no-store hold on every answer."""
+    user = _user(role, request, portfolio)
+    device, _codes = two_factor_enrol(user)
+    client = client_as(user)
+    verify = reverse("accounts:two_factor_verify")
+    for name in TWO_FACTOR_URLS:
+        url = reverse(name)
+        response = client.get(url)
+        _assert_headers(response, url)
+        if name == "accounts:two_factor_verify":
+            assert response.status_code == 200, url
+        else:
+            assert response.status_code == 302 and response.url.startswith(verify), url
+    done = client.post(verify, {"code": totp_code(device)})
+    _assert_headers(done, verify)
+    assert done.status_code == 302
+    after = {
+        "accounts:two_factor": 200,
+        "accounts:two_factor_recovery": 200,
+        "accounts:two_factor_disable": 200,
+        "accounts:two_factor_enrol": 302,
+        "accounts:two_factor_verify": 302,
+    }
+    assert set(after) == set(TWO_FACTOR_URLS)
+    for name, status in after.items():
+        url = reverse(name)
+        response = client.get(url)
+        _assert_headers(response, url)
+        assert response.status_code == status, url
 
 
 # --- A forbidden POST changes nothing ------------------------------------------------------------

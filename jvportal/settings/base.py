@@ -23,7 +23,8 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhos
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, on a site that asks staff for their second factor (accounts/admin_site.py).
+    "accounts.admin_site.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -39,6 +40,10 @@ INSTALLED_APPS = [
     "django_countries",
     "simple_history",
     "import_export",
+    # Two-factor sign-in (TOTP devices and one-time recovery codes): accounts/two_factor.py.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     # Project
     "core",
     "accounts",
@@ -63,11 +68,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): the session passed the second factor (django-otp).
+    "django_otp.middleware.OTPMiddleware",
     "core.middleware.NoStoreMiddleware",
     "accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After messages: a session that ends says so on the sign-in page.
     "core.middleware.SessionTimeoutMiddleware",
+    # After the session checks: a signed-in session that owes its second factor reaches nothing else.
+    "accounts.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -136,6 +145,9 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
 else:
+    # Persistent connections: each worker keeps its connection this many seconds (0: one per
+    # request, None: forever) instead of paying a PostgreSQL login per request; the health check
+    # replaces one the server dropped before it is used.
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
@@ -159,6 +171,22 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Two-factor sign-in (accounts/two_factor.py). When PORTAL_2FA_REQUIRED_FOR_STAFF is on, staff and
+# superusers must enrol a TOTP authenticator before they reach any page, and the admin asks every
+# staff session for its second factor; off here (development, tests), on in production.py.
+# Everyone may enrol either way, and whoever has enrolled is asked for a code at each sign-in.
+PORTAL_2FA_REQUIRED_FOR_STAFF = env.bool("PORTAL_2FA_REQUIRED_FOR_STAFF", default=False)
+# How many one-time recovery codes an enrolment (or a regeneration) hands out.
+PORTAL_2FA_RECOVERY_CODES = 10
+# The name authenticator apps show beside the account.
+OTP_TOTP_ISSUER = "JV Portal"
+# Wrong codes lock a device out for 1, 2, 4, 8 ... seconds (django-otp's throttling), reset by
+# the right code.
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+# The admin never shows a device's secret key, its QR code or the recovery codes.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # --- Languages and time ---------------------------------------------------------------------
 LANGUAGE_CODE = env("DJANGO_LANGUAGE_CODE", default="zh-hans")

@@ -51,11 +51,14 @@ CODES = [
     re.compile(r"(?<![A-Za-z0-9])D-\d+"),  # demand references
     re.compile(r"(?<![A-Za-z0-9])[0-9A-Z]{18}(?![A-Za-z0-9])"),  # unified social credit codes
     re.compile(r"[A-Za-z0-9_.-]+\.(pdf|xlsx|csv)(?![A-Za-z])"),  # file names
+    re.compile(r"(?<![A-Za-z0-9])(?:[A-Z2-7]{4} ){7}[A-Z2-7]{4}(?![A-Za-z0-9])"),  # a TOTP secret, grouped
 ]
 # ISO currency and country codes, the file formats the upload help names, the standard for the
 # social credit code, and file-size units.
 CODE_WORDS = {"CNY", "USD", "EUR", "JPY", "HKD", "GBP", "CHF", "SEK", "KRW", "CN", "DE", "FR"}
 CODE_WORDS |= {"PDF", "Office", "ZIP", "GB", "KB", "MB", "CSV", "XLSX", "Excel"}
+# The authenticator apps the two-factor set-up names (products, named as they are).
+CODE_WORDS |= {"Microsoft", "Google", "Authenticator", "FreeOTP"}
 
 # Data the test portfolio holds in one language only.
 ENGLISH_ONLY_DATA = [
@@ -374,6 +377,8 @@ def pages(portfolio, world, role: str) -> list[str]:
         reverse("notifications:notification_list"),
         reverse("notifications:preferences"),
         reverse("password_change"),
+        reverse("accounts:two_factor"),
+        reverse("accounts:two_factor_enrol"),
         # The search page: empty, too short, nothing found, and hits. The page repeats the query,
         # so each is a code or data of one language: a JV's code (its other-language name is
         # marked with its lang), a demand's title, a meeting's, a report's text, a login.

@@ -1,6 +1,7 @@
 """Headers and sessions: the Content-Security-Policy, no caching of what a signed-in person reads,
 and sessions that end after inactivity or a fixed lifetime."""
 
+import re
 import time
 
 import pytest
@@ -77,3 +78,18 @@ def test_last_seen_is_written_at_most_once_a_minute(hq_client):
 @pytest.mark.parametrize("key", [LOGIN_AT, SEEN_AT])
 def test_signing_in_starts_both_clocks(hq_client, key):
     assert abs(hq_client.session[key] - int(time.time())) <= 2
+
+
+@pytest.mark.parametrize(
+    "given, kept",
+    [("proxy-3f2a.77", True), ("", False), ("x" * 65, False), ("id\nforged: yes", False), ("a b", False)],
+)
+def test_each_response_carries_a_request_id_the_proxys_when_it_is_sane(client, db, given, kept):
+    headers = {"HTTP_X_REQUEST_ID": given} if given else {}
+    first = client.get(reverse("login"), **headers)["X-Request-ID"]
+    second = client.get(reverse("login"), **headers)["X-Request-ID"]
+    if kept:
+        assert first == second == given
+    else:
+        # A fresh id each time, never the client's text (it would reach the security log).
+        assert re.fullmatch(r"[0-9a-f]{32}", first) and first != second
