@@ -501,6 +501,21 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def _second_factor(store, user) -> None:
+    """Production asks staff (the bench admin) for a second factor: give the bench user a device
+    of django-otp's and mark the session as having passed it, as the verify page would."""
+    try:
+        from django_otp import DEVICE_ID_SESSION_KEY
+        from django_otp.plugins.otp_static.models import StaticDevice
+
+        from accounts import two_factor
+    except ImportError:
+        return
+    device, _ = StaticDevice.objects.get_or_create(user=user, name="bench")
+    store[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    store[two_factor.PENDING] = True
+
+
 def django_command(argv: list[str]) -> int:
     """The steps that run inside Django, in the bench database's environment."""
     import django
@@ -525,6 +540,7 @@ def django_command(argv: list[str]) -> int:
         store[SESSION_KEY] = str(user.pk)
         store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        _second_factor(store, user)
         store.create()
         print(store.session_key)
     return 0
