@@ -50,6 +50,9 @@ MODES = {
 }
 CLIENTS = 8
 WORKERS = 4
+# One per run, shared by gunicorn and the harness's own Django steps: a session the harness writes
+# is signed (and its user's hash derived) with the key gunicorn checks it with.
+SECRET_KEY = os.environ.get("BENCH_SECRET_KEY") or secrets.token_urlsafe(60)
 
 
 def log(message: str) -> None:
@@ -192,7 +195,7 @@ def bench_env(db: Database, **extra) -> dict:
         **os.environ,
         "PYTHONPATH": str(ROOT),
         "DJANGO_SETTINGS_MODULE": "jvportal.settings.bench",
-        "DJANGO_SECRET_KEY": os.environ.get("BENCH_SECRET_KEY") or secrets.token_urlsafe(60),
+        "DJANGO_SECRET_KEY": SECRET_KEY,
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DJANGO_SECURE_SSL_REDIRECT": "False",
         "DJANGO_STATIC_ROOT": str(VAR / "static"),
