@@ -14,7 +14,7 @@ export PORTAL_PORT := $(PORT)
 help:
 	@echo "make run    - install, migrate, load the demo portfolio, start web + worker + beat"
 	@echo "make test   - install and run the whole test suite"
-	@echo "make bench  - time the sweeps, the sender, the research campaign, the search and the exports at scale; prints the figures"
+	@echo "make bench  - the benchmark at scale (gunicorn, every page, the sweeps, the budgets; QUICK=1: under two minutes), then the pytest benches"
 	@echo "make lint   - ruff check and format check"
 	@echo "make format - ruff format and fix"
 	@echo "make messages - refresh and compile the Chinese catalogue"
@@ -42,8 +42,11 @@ run: install
 test: install
 	$(BIN)/pytest -n auto
 
+# The harness (tools/bench: dataset, gunicorn as in production, every page and sweep, the budgets),
+# then the pytest benches of tests/bench. QUICK=1: the harness's quick run only.
 bench: install
-	$(BIN)/pytest tests/bench -m bench -s -p no:cacheprovider
+	$(PY) -m tools.bench $(if $(QUICK),--quick)
+	$(if $(QUICK),,$(BIN)/pytest tests/bench -m bench -s -p no:cacheprovider)
 
 lint: install
 	$(BIN)/ruff check .

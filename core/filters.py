@@ -3,6 +3,7 @@
 import django_filters
 from django.utils.functional import lazy
 from django.utils.translation import gettext
+from django_filters.constants import EMPTY_VALUES
 
 
 def _descending(label) -> str:
@@ -33,3 +34,12 @@ class OrderingFilter(django_filters.OrderingFilter):
             choices.append((param, labels[field]))
             choices.append((f"-{param}", descending(labels[field])))
         return choices
+
+    def filter(self, qs, value):
+        """Sort as asked, then by primary key in the same direction: rows that tie on the chosen
+        column keep one order from page to page, and an index on (column, id) serves both ways."""
+        qs = super().filter(qs, value)
+        terms = [str(term) for term in qs.query.order_by]
+        if not terms or value in EMPTY_VALUES or {t.lstrip("-") for t in terms} & {"pk", "id"}:
+            return qs
+        return qs.order_by(*terms, "-pk" if terms[-1].startswith("-") else "pk")

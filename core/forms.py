@@ -2,6 +2,9 @@
 
 from django import forms
 from django.db import transaction
+from django.forms.utils import flatatt
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from core.services import ConcurrentEditError
 
@@ -95,10 +98,37 @@ class VersionedModelForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self._meta.fields if name in self.cleaned_data}
 
 
+class ListSelect(forms.Select):
+    """A single-choice select whose options are written in Python, not one template each.
+
+    The stock widget renders a template per option (about 0.1 ms each): a list filter naming a
+    thousand JVs spent more time on its dropdown than on the page's queries. The markup is the
+    stock widget's.
+    """
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = []
+        for group_name, options, _index in widget["optgroups"]:
+            # A Select's options inherit no attributes: "selected" is the only one.
+            html = "".join(
+                f'<option value="{escape(o["value"])}"{" selected" if o["selected"] else ""}>'
+                f"{escape(o['label'])}</option>"
+                for o in options
+            )
+            parts.append(f'<optgroup label="{escape(group_name)}">{html}</optgroup>' if group_name else html)
+        return mark_safe(f'<select name="{escape(name)}"{flatatt(widget["attrs"])}>{"".join(parts)}</select>')
+
+
 def add_bootstrap_classes(form) -> None:
-    """Give a plain form's widgets Bootstrap 5 classes (filter forms are not rendered by crispy)."""
+    """Give a plain form's widgets Bootstrap 5 classes (filter forms are not rendered by crispy);
+    their single-choice selects become ``ListSelect``s."""
     for field in form.fields.values():
         widget = field.widget
+        if type(widget) is forms.Select:
+            fast = ListSelect(attrs=widget.attrs)
+            fast.choices, fast.is_required = widget.choices, widget.is_required
+            field.widget = widget = fast
         css = (
             "form-select form-select-sm"
             if isinstance(widget, forms.Select)

@@ -15,7 +15,7 @@ Every service that changes a record follows the same steps, with one helper each
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils.translation import gettext_lazy as _
 
 CONCURRENT_EDIT_MESSAGE = _(
@@ -40,6 +40,27 @@ def save_with_history(*, instance: models.Model, actor, update_fields: Iterable[
     else:
         instance.save(update_fields=list(update_fields))
     return instance
+
+
+def record_history_in_bulk(model: type[models.Model], pks: list, *, at, actor=None) -> None:
+    """One history entry ("changed", naming ``actor``) per row of ``model`` in ``pks``, as their
+    rows stand now: the set-based counterpart of ``save_with_history`` for a sweep that changed a
+    batch with one UPDATE. A single ``INSERT ... SELECT`` copies the rows inside the database, so
+    no row is built in Python (django-simple-history's own bulk helper builds and inserts each)."""
+    if not pks:
+        return
+    history = model.history.model
+    quote = connection.ops.quote_name
+    own = [f.column for f in history._meta.concrete_fields if not f.name.startswith("history_")]
+    columns = [*own, "history_date", "history_change_reason", "history_type", "history_user_id"]
+    sql = (
+        f"INSERT INTO {quote(history._meta.db_table)} ({', '.join(map(quote, columns))}) "
+        f"SELECT {', '.join(map(quote, own))}, %s, NULL, %s, %s FROM {quote(model._meta.db_table)} "
+        f"WHERE {quote(model._meta.pk.column)} IN ({', '.join(['%s'] * len(pks))})"
+    )
+    params = [connection.ops.adapt_datetimefield_value(at), "~", getattr(actor, "pk", None), *pks]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 def require(allowed: bool) -> None:

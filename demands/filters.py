@@ -2,7 +2,7 @@
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -106,18 +106,23 @@ class DemandFilter(django_filters.FilterSet):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.filters["jv"].queryset = JointVenture.objects.visible_to(user).order_by("name")
+        # A dropdown of every JV the user sees: only what its labels need.
+        self.filters["jv"].queryset = (
+            JointVenture.objects.visible_to(user).only("pk", "name", "name_en").order_by("name")
+        )
         self.filters["scope"].extra["choices"] = [
             ("mine", _("My queue") if sees_all_ventures(user) else _("My demands"))
         ]
         # Departments and owners that appear on demands the user sees, so nothing else is named.
+        # Asked as EXISTS per candidate (the foreign keys' indexes answer each in one probe), not
+        # as "every owner of every demand", which reads the whole table.
         visible = Demand.objects.visible_to(user)
         self.filters["department"].queryset = Department.objects.filter(
-            pk__in=visible.values("department_id")
+            Exists(visible.filter(department=OuterRef("pk")))
         ).order_by("code")
-        self.filters["owner"].queryset = User.objects.filter(pk__in=visible.values("owner_id")).order_by(
-            "display_name", "username"
-        )
+        self.filters["owner"].queryset = User.objects.filter(
+            Exists(visible.filter(owner=OuterRef("pk")))
+        ).order_by("display_name", "username")
 
     def search(self, queryset, name, value):
         # What the search box finds (demands/search.py): the reference, the title, the description.

@@ -15,11 +15,12 @@ from simple_history.models import HistoricalRecords
 from accounts.models import Department
 from core.models import Attachment, VersionedModel
 from core.roles import sees_all_ventures
-from ventures.models import JointVenture
+from ventures.models import JointVenture, in_visible_ventures
 
 from .choices import (
     ACKNOWLEDGE_PHASE,
     OPEN_STATUSES,
+    PRIORITY_RANK,
     RESOLVE_PHASE,
     Category,
     Phase,
@@ -164,7 +165,7 @@ class RoutingRule(VersionedModel):
 class DemandQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Demands of the JVs the user may see: all for HQ and leadership, own JVs for a representative."""
-        return self.filter(jv__in=JointVenture.objects.visible_to(user).values("pk"))
+        return in_visible_ventures(self, user)
 
     def open(self):
         return self.filter(status__in=OPEN_STATUSES)
@@ -174,6 +175,14 @@ class DemandQuerySet(models.QuerySet):
 
     def due_this_week(self, now=None):
         return self.filter(due_this_week_q(now))
+
+
+def priority_rank():
+    """Urgent 0 … low 3: the list's "sort by priority", and the expression its index holds."""
+    return models.Case(
+        *[models.When(priority=value, then=models.Value(rank)) for value, rank in PRIORITY_RANK.items()],
+        output_field=models.IntegerField(),
+    )
 
 
 def overdue_q(now=None) -> Q:
@@ -271,6 +280,17 @@ class Demand(VersionedModel):
         help_text=_("Since the resolve clock started; added to resolve-by."),
     )
     held_days_total = models.PositiveIntegerField(_("working days on hold in all"), default=0)
+    # Stored when the step is taken (demands/durations.py) so the SLA report aggregates columns.
+    acknowledge_working_days = models.IntegerField(
+        _("working days taken to acknowledge"), null=True, blank=True, editable=False
+    )
+    resolve_working_days = models.PositiveIntegerField(
+        _("working days taken to resolve"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("From submission, without the days on hold."),
+    )
     due_at = models.DateTimeField(_("current deadline"), null=True, blank=True)
     warn_at = models.DateTimeField(_("warn at"), null=True, blank=True)
     escalation_level = models.PositiveSmallIntegerField(
@@ -339,13 +359,23 @@ class Demand(VersionedModel):
         indexes = [
             # The deadline sweep asks for running clocks whose warning time has come.
             models.Index(fields=["warn_at"], name="demand_warn_at", condition=Q(due_at__isnull=False)),
-            # Lists sort and filter on the running deadline.
-            models.Index(fields=["due_at"], name="demand_due_at"),
+            # Lists sort (with the id as tie-break) and filter on the running deadline: "overdue"
+            # is a range on it.
+            models.Index(fields=["due_at", "id"], name="demand_due_at"),
             # The auto-close sweep asks for resolved demands nobody rated in time.
             models.Index(
                 fields=["rating_due_at"], name="demand_rating_due", condition=Q(status=Status.RESOLVED)
             ),
             models.Index(fields=["jv", "status"], name="demand_jv_status"),
+            # The default sort of every list (newest first), unfiltered: the first page reads 25
+            # index entries instead of sorting the table (docs/performance.md).
+            models.Index(fields=["-submitted_at", "-id"], name="demand_newest"),
+            # The same sort under a status filter, and within one JV (the JV filter, the JV page,
+            # a representative's few JVs).
+            models.Index(fields=["status", "-submitted_at", "-id"], name="demand_status_newest"),
+            models.Index(fields=["jv", "-submitted_at", "-id"], name="demand_jv_newest"),
+            # Sort by priority, either way, the id breaking ties.
+            models.Index(priority_rank(), "id", name="demand_priority"),
         ]
 
     def __str__(self) -> str:
@@ -429,7 +459,9 @@ class DemandUpdate(models.Model):
         ordering = ["created_at", "pk"]
         verbose_name = _("timeline entry")
         verbose_name_plural = _("timeline entries")
-        indexes = [models.Index(fields=["demand", "created_at"], name="demandupdate_timeline")]
+        # The timeline's pages: one demand's entries by (created_at, id), read newest first and
+        # cut by keyset, so the 40th page costs what the first does.
+        indexes = [models.Index(fields=["demand", "created_at", "id"], name="demandupdate_timeline")]
 
     def __str__(self) -> str:
         return f"{self.demand.reference} {self.get_kind_display()}"

@@ -4,18 +4,42 @@ import datetime
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass
+from fractions import Fraction
 
-from django.db.models import Avg, Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.conf import settings
+from django.db import connection
+from django.db.models import (
+    Aggregate,
+    Avg,
+    Count,
+    FloatField,
+    Max,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+)
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Department
+from core.paging import KeysetPage, keyset_page
 from core.roles import is_hq_staff, is_leadership, is_representative, sees_all_ventures
 from core.workdays import WorkingCalendar, local_date
+from ventures.models import JointVenture
 
 from . import permissions
-from .choices import OPEN_STATUSES, PRIORITY_RANK, Category, Status
-from .models import Demand, DemandAttachment, DemandUpdate, due_this_week_q, overdue_q, within_sla_q
+from .choices import OPEN_STATUSES, Category, Status
+from .models import (
+    Demand,
+    DemandAttachment,
+    DemandUpdate,
+    due_this_week_q,
+    overdue_q,
+    priority_rank,
+    within_sla_q,
+)
 from .origins import origins_of
 from .services import reopen_deadline
 from .workflow import actions_for
@@ -24,12 +48,7 @@ LIST_RELATED = ("jv", "department", "owner", "raised_by")
 
 
 def with_priority_rank(queryset: QuerySet) -> QuerySet:
-    return queryset.annotate(
-        priority_rank=Case(
-            *[When(priority=value, then=Value(rank)) for value, rank in PRIORITY_RANK.items()],
-            output_field=IntegerField(),
-        )
-    )
+    return queryset.annotate(priority_rank=priority_rank())
 
 
 def demand_list(*, user) -> QuerySet:
@@ -96,24 +115,38 @@ def _deadlines(demand: Demand, now: datetime.datetime) -> list[Deadline]:
     ]
 
 
-def demand_detail_context(*, demand: Demand, user, now: datetime.datetime | None = None) -> dict:
-    """The timeline the viewer may read, the deadlines, and what the viewer may do."""
-    now = now or timezone.now()
+def timeline_page(*, demand: Demand, user, before: int | None = None) -> KeysetPage:
+    """The entries the viewer may read that come before the entry ``before`` (or the newest ones),
+    newest first, a page at a time, with their authors and attachments.
+
+    Keyset paging on (created_at, id), which the index ``demandupdate_timeline`` serves read
+    backwards. ``before`` must be an entry of this demand the viewer may read (a 404 otherwise: the
+    id of another demand's or of an internal entry reveals nothing).
+    """
+    entries = DemandUpdate.objects.visible_to(user).filter(demand=demand)
+    anchor = None
+    if before is not None:
+        anchor = get_object_or_404(entries.only("pk", "created_at"), pk=before)
     attachments = DemandAttachment.objects.visible_to(user).order_by("uploaded_at", "pk")
-    timeline = list(
-        DemandUpdate.objects.visible_to(user)
-        .filter(demand=demand)
-        .select_related("author")
-        .prefetch_related(Prefetch("attachments", queryset=attachments))
-        .order_by("created_at", "pk")
+    return keyset_page(
+        entries.select_related("author").prefetch_related(Prefetch("attachments", queryset=attachments)),
+        field="created_at",
+        size=settings.PORTAL_PAGE_SIZE,
+        anchor=anchor,
     )
+
+
+def demand_detail_context(*, demand: Demand, user, now: datetime.datetime | None = None) -> dict:
+    """The newest page of the timeline the viewer may read, the deadlines, and what the viewer may do."""
+    now = now or timezone.now()
+    page = timeline_page(demand=demand, user=user)
     reopen_until = reopen_deadline(demand)
     actions = actions_for(user, demand)
     if reopen_until is None or now > reopen_until:
         actions = [a for a in actions if a.name != "reopen"]
     return {
-        "timeline": timeline,
-        "attachments": [a for entry in timeline for a in entry.attachments.all()],
+        "timeline": page.rows,
+        "timeline_earlier": page.earlier,
         "deadlines": _deadlines(demand, now),
         "actions": actions,
         "can_route": permissions.can_route(user, demand),
@@ -234,76 +267,133 @@ def report_years(*, user) -> list[int]:
     return [d.year for d in dates]
 
 
+class PercentileCont(Aggregate):
+    """PostgreSQL's ``percentile_cont(fraction) WITHIN GROUP (ORDER BY expression)``: the
+    interpolated percentile of a column (NULLs left out), as ``statistics.quantiles`` with the
+    inclusive method computes it."""
+
+    function = "PERCENTILE_CONT"
+    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+    def __init__(self, expression, fraction: float, **extra):
+        super().__init__(expression, fraction=float(fraction), **extra)
+
+
+ADDITIVE = ("count", "open", "resolved", "within_sla", "rated", "satisfaction_sum")
+GROUP_FIELDS = {"department": "department_id", "category": "category", "jv": "jv_id"}
+DURATIONS = {"acknowledge": "acknowledge_working_days", "resolve": "resolve_working_days"}
+
+
 def demand_report(*, user, by: str = "department", year: int | None = None) -> dict:
     """Per department, category or JV: how many demands, how fast acknowledged and resolved (in
-    working days, time on hold excluded), the share resolved within the SLA, and satisfaction."""
+    working days, time on hold excluded), the share resolved within the SLA, and satisfaction.
+
+    Aggregated in the database from the durations stored on each demand (``demands/durations.py``):
+    one grouped query and one for the total, plus one for the groups' names; on PostgreSQL the
+    medians and 90th percentiles are ``percentile_cont``, elsewhere they are computed here from the
+    durations alone."""
     if by not in GROUPINGS:
         by = "department"
-    demands = Demand.objects.visible_to(user).select_related("jv", "department")
+    demands = Demand.objects.visible_to(user).order_by()
     if year:
         demands = demands.filter(submitted_at__year=year)
-    rows = list(
-        demands.only(
-            "pk",
-            "jv__name",
-            "jv__name_en",
-            "department__name",
-            "department__name_en",
-            "category",
-            "status",
-            "submitted_at",
-            "acknowledged_at",
-            "resolved_at",
-            "resolve_by",
-            "held_days_total",
-            "satisfaction",
-        )
-    )
-    groups: dict[object, list[Demand]] = defaultdict(list)
-    labels: dict[object, str] = {}
-    for demand in rows:
-        key, labels[key] = _group_key(demand, by)
-        groups[key].append(demand)
-    calendar = None
-    if rows:
-        moments = [d.submitted_at for d in rows] + [d.resolved_at for d in rows if d.resolved_at]
-        moments += [d.acknowledged_at for d in rows if d.acknowledged_at]
-        calendar = WorkingCalendar(local_date(min(moments)), local_date(max(moments)))
-    table = [_report_row(labels[key], members, calendar) for key, members in groups.items()]
+    field = GROUP_FIELDS[by]
+    in_database = connection.vendor == "postgresql"
+    figures = _report_aggregates(in_database)
+    grouped = list(demands.values(field).annotate(**figures))
+    # The "All" row: the counts and sums add up from the groups; only its percentiles (when the
+    # database computes them) need a pass over every demand.
+    total = {name: sum(g[name] or 0 for g in grouped) for name in ADDITIVE}
+    if in_database:
+        total.update(demands.aggregate(**{k: v for k, v in figures.items() if k.endswith(("median", "p90"))}))
+    else:
+        _percentiles_in_python(demands, field, grouped, total)
+    labels = _group_labels(by, [g[field] for g in grouped])
+    table = [_report_row(labels[g[field]], g) for g in grouped]
+    # Ties (two namesakes of the same size) in the order of their latest demand, as the list shows.
+    latest = {id(row): g["latest"] for row, g in zip(table, grouped, strict=True)}
+    table.sort(key=lambda r: -latest[id(r)].timestamp())
     table.sort(key=lambda r: (-r.count, r.label))
-    total = _report_row(str(_("All")), rows, calendar) if rows else None
-    return {"rows": table, "total": total, "by": by, "year": year}
+    return {
+        "rows": table,
+        "total": _report_row(str(_("All")), total) if total["count"] else None,
+        "by": by,
+        "year": year,
+    }
 
 
-def _group_key(demand: Demand, by: str) -> tuple[object, str]:
-    """The group a demand counts in (by id, so two namesakes stay apart) and its label."""
+def _report_aggregates(in_database: bool) -> dict:
+    figures = {
+        "count": Count("pk"),
+        "open": Count("pk", filter=Q(status__in=OPEN_STATUSES)),
+        "resolved": Count("pk", filter=Q(resolved_at__isnull=False)),
+        "within_sla": Count("pk", filter=within_sla_q()),
+        "rated": Count("satisfaction"),
+        "satisfaction_sum": Sum("satisfaction"),
+        "latest": Max("submitted_at"),
+    }
+    if in_database:
+        for step, column in DURATIONS.items():
+            figures[f"{step}_median"] = PercentileCont(column, 0.5)
+            figures[f"{step}_p90"] = PercentileCont(column, 0.9)
+    return figures
+
+
+def _percentiles_in_python(demands: QuerySet, field: str, grouped: list[dict], total: dict) -> None:
+    """The medians and 90th percentiles without ``percentile_cont`` (SQLite): read the durations
+    alone (two integers a demand), per group."""
+    values = {step: defaultdict(list) for step in DURATIONS}
+    done = Q(acknowledge_working_days__isnull=False) | Q(resolve_working_days__isnull=False)
+    rows = demands.filter(done).values_list(field, *DURATIONS.values())
+    for key, acknowledge, resolve in rows.iterator(chunk_size=5000):
+        for step, days in (("acknowledge", acknowledge), ("resolve", resolve)):
+            if days is not None:
+                values[step][key].append(days)
+    for step in DURATIONS:
+        every = []
+        for group in grouped:
+            members = values[step].get(group[field], [])
+            group[f"{step}_median"], group[f"{step}_p90"] = _median(members), _percentile(members, 90)
+            every += members
+        total[f"{step}_median"], total[f"{step}_p90"] = _median(every), _percentile(every, 90)
+
+
+def _group_labels(by: str, keys: list) -> dict:
+    """Each group's label, keyed as the groups are (by id, so two namesakes stay apart)."""
     if by == "category":
-        return demand.category, str(Category(demand.category).label)
+        return {key: str(Category(key).label) for key in keys}
     if by == "jv":
-        return demand.jv_id, str(demand.jv)
-    if demand.department_id:
-        return demand.department_id, str(demand.department)
-    return None, str(_("Not assigned"))
+        return {jv.pk: str(jv) for jv in JointVenture.objects.filter(pk__in=keys).only("name", "name_en")}
+    labels = {d.pk: str(d) for d in Department.objects.filter(pk__in=[k for k in keys if k is not None])}
+    labels[None] = str(_("Not assigned"))
+    return labels
 
 
-def _report_row(label: str, members: list[Demand], calendar: WorkingCalendar | None) -> ReportRow:
-    ack, res, ratings = [], [], []
-    row = ReportRow(label=label, count=len(members))
-    for d in members:
-        if d.status in OPEN_STATUSES:
-            row.open += 1
-        if d.acknowledged_at:
-            ack.append(calendar.count(local_date(d.submitted_at), local_date(d.acknowledged_at)))
-        if d.resolved_at:
-            row.resolved += 1
-            span = calendar.count(local_date(d.submitted_at), local_date(d.resolved_at))
-            res.append(max(span - d.held_days_total, 0))
-            if d.resolved_at <= d.resolve_by:
-                row.within_sla += 1
-        if d.satisfaction:
-            ratings.append(d.satisfaction)
-    row.acknowledge_median, row.acknowledge_p90 = _median(ack), _percentile(ack, 90)
-    row.resolve_median, row.resolve_p90 = _median(res), _percentile(res, 90)
-    row.rated = len(ratings)
-    row.satisfaction = round(statistics.mean(ratings), 2) if ratings else None
+def _to_tenth(value: float | None) -> float | None:
+    """A percentile from the database, rounded as ``_percentile`` rounds: the exact value is a
+    whole number of hundredths (an interpolation between two integers), so recover it first and
+    round that, whatever the floating-point noise of ``percentile_cont``."""
+    if value is None:
+        return None
+    return round(round(value * 100) / 100, 1)
+
+
+def _report_row(label: str, figures: dict) -> ReportRow:
+    row = ReportRow(
+        label=label,
+        count=figures["count"],
+        open=figures["open"],
+        resolved=figures["resolved"],
+        within_sla=figures["within_sla"],
+        rated=figures["rated"],
+    )
+    row.acknowledge_median = _to_tenth(figures["acknowledge_median"])
+    row.acknowledge_p90 = _to_tenth(figures["acknowledge_p90"])
+    row.resolve_median = _to_tenth(figures["resolve_median"])
+    row.resolve_p90 = _to_tenth(figures["resolve_p90"])
+    if row.rated:
+        # As statistics.mean: exact, a whole number stays an int.
+        mean = Fraction(figures["satisfaction_sum"], row.rated)
+        row.satisfaction = round(int(mean) if mean.denominator == 1 else float(mean), 2)
     return row

@@ -14,6 +14,7 @@ urlpatterns = [
         name="demand_report_export",
     ),
     path("<int:pk>/", views.DemandDetailView.as_view(), name="demand_detail"),
+    path("<int:pk>/timeline/", views.DemandTimelineView.as_view(), name="demand_timeline"),
     path("<int:pk>/edit/", views.DemandUpdateView.as_view(), name="demand_update"),
     path("<int:pk>/assign/", views.DemandRouteView.as_view(), name="demand_route"),
     path("<int:pk>/comment/", views.DemandCommentView.as_view(), name="demand_comment"),

@@ -5,12 +5,14 @@ import datetime
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, TemplateView, View
 
 from core.exports import FORMATS, Column, ListExport, table_response
 from core.forms import ObjectVersionForm
+from core.paging import cursor_param
 from core.uploads import attachment_response
 from core.views import (
     ObjectActionView,
@@ -73,6 +75,40 @@ class DemandDetailView(LoginRequiredMixin, DetailView):
         context.update(selectors.demand_detail_context(demand=self.object, user=self.request.user))
         context.setdefault("comment_form", CommentForm(user=self.request.user))
         context["now"] = timezone.now()
+        return context
+
+
+class DemandTimelineView(LoginRequiredMixin, DetailView):
+    """The timeline's entries before ``?before=<entry id>`` (the newest without it), newest first:
+    for htmx, the entries and the next "show earlier" control, put in place of the control that
+    asked; without JavaScript the same link opens them as a page of their own. The demand is loaded through the viewer's
+    scope (a 404 outside it) and the entries through their demand."""
+
+    model = Demand
+    context_object_name = "demand"
+    template_name = "demands/demand_timeline.html"
+    partial_template_name = "demands/includes/timeline_page.html"
+
+    def get_object(self, queryset=None):
+        return selectors.demand_get(user=self.request.user, pk=self.kwargs["pk"])
+
+    def get_template_names(self):
+        htmx = getattr(self.request, "htmx", None)
+        if htmx and not htmx.history_restore_request:
+            return [self.partial_template_name]
+        return [self.template_name]
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        patch_vary_headers(response, ("HX-Request", "HX-History-Restore-Request"))
+        return response
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        before = cursor_param(self.request.GET.get("before"))
+        page = selectors.timeline_page(demand=self.object, user=self.request.user, before=before)
+        context["timeline"] = page.rows
+        context["timeline_earlier"] = page.earlier
         return context
 
 

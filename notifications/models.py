@@ -79,6 +79,8 @@ class Notification(models.Model):
             # The sender's query: pending rows whose next attempt is due, in primary-key order.
             models.Index(fields=["email_status", "next_attempt_at", "id"], name="notification_outbox"),
             models.Index(fields=["recipient", "read_at"], name="notification_unread"),
+            # The notification list: one recipient's rows, newest first.
+            models.Index(fields=["recipient", "-created_at", "-id"], name="notification_inbox"),
         ]
 
     def __str__(self) -> str:

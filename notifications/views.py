@@ -8,24 +8,42 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views import View
-from django.views.generic import FormView, ListView
+from django.views.generic import FormView, TemplateView
+
+from core.paging import cursor_param, keyset_page
 
 from . import selectors, services
 from .forms import PreferencesForm
 from .models import Notification, NotificationPreference
 
 
-class NotificationListView(LoginRequiredMixin, ListView):
+class NotificationListView(LoginRequiredMixin, TemplateView):
+    """The viewer's notifications, newest first, a page at a time by keyset (``?before=<id>``, the
+    last row of the page before): a person with 100,000 notifications pages as fast at the end as
+    at the start, and a notification arriving meanwhile shifts nothing."""
+
     template_name = "notifications/notification_list.html"
-    context_object_name = "notifications"
 
-    def get_paginate_by(self, queryset):
-        return settings.PORTAL_PAGE_SIZE
-
-    def get_queryset(self):
-        return selectors.notification_list(
-            user=self.request.user, unread_only=self.request.GET.get("unread") == "1"
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        before = cursor_param(self.request.GET.get("before"))
+        anchor = None
+        if before is not None:
+            anchor = get_object_or_404(
+                Notification.objects.visible_to(user).only("pk", "created_at"), pk=before
+            )
+        unread_only = self.request.GET.get("unread") == "1"
+        page = keyset_page(
+            selectors.notification_list(user=user, unread_only=unread_only),
+            field="created_at",
+            size=settings.PORTAL_PAGE_SIZE,
+            anchor=anchor,
         )
+        context.update(
+            notifications=page.rows, object_list=page.rows, earlier=page.earlier, paged=anchor is not None
+        )
+        return context
 
 
 class NotificationOpenView(LoginRequiredMixin, View):

@@ -2,8 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, Func, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -33,18 +32,27 @@ from .models import (
 )
 
 
+def _count_of(queryset: QuerySet) -> Subquery:
+    """How many rows of ``queryset`` (tied to ``OuterRef("pk")``), as a scalar subquery. COUNT as a
+    plain function: an aggregate without GROUP BY, one row, 0 for none."""
+    counted = queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
+    return Subquery(counted, output_field=IntegerField())
+
+
 def representative_list(*, user) -> QuerySet[Representative]:
-    """Representatives the user may see, with their active seats in JVs the user may see."""
+    """Representatives the user may see, with their active seats in JVs the user may see.
+
+    ``seat_count`` is a correlated subquery, not a GROUP BY over the appointments: the database
+    works it out for the rows of the page it returns only, and the paginator's count leaves it
+    out.
+    """
     visible_jvs = JointVenture.objects.visible_to(user).values("pk")
-    today = timezone.localdate()
-    active = Q(appointments__start_date__lte=today) & (
-        Q(appointments__end_date__isnull=True) | Q(appointments__end_date__gte=today)
-    )
     seats = Appointment.objects.active().filter(jv__in=visible_jvs).select_related("jv").order_by("jv__name")
+    held = Appointment.objects.active().filter(representative=OuterRef("pk"), jv__in=visible_jvs)
     return (
         Representative.objects.visible_to(user)
         .select_related("employer", "user")
-        .annotate(seat_count=Count("appointments", filter=active & Q(appointments__jv__in=visible_jvs)))
+        .annotate(seat_count=_count_of(held))
         .prefetch_related(Prefetch("appointments", queryset=seats, to_attr="active_seats"))
     )
 
@@ -79,15 +87,15 @@ def representative_detail_context(*, representative: Representative, user) -> di
 
 def meeting_list(*, user) -> QuerySet[Meeting]:
     """Meetings of the JVs the user sees, with how many proposals await HQ's instruction."""
+    # Subqueries, not a GROUP BY over the proposals: worked out for the page's rows only.
+    proposals = Proposal.objects.filter(meeting=OuterRef("pk"))
     return (
         Meeting.objects.visible_to(user)
         .select_related("jv", "representative")
         .annotate(
-            proposal_count=Count("proposals", distinct=True),
-            open_count=Count(
-                "proposals", filter=Q(proposals__instruction_state__in=OPEN_INSTRUCTION_STATES), distinct=True
-            ),
-            unvoted_count=Count("proposals", filter=Q(proposals__vote_cast=""), distinct=True),
+            proposal_count=_count_of(proposals),
+            open_count=_count_of(proposals.filter(instruction_state__in=OPEN_INSTRUCTION_STATES)),
+            unvoted_count=_count_of(proposals.filter(vote_cast="")),
         )
     )
 
@@ -165,11 +173,14 @@ def meeting_detail_context(*, meeting: Meeting, user, now=None) -> dict:
 def instruction_queue(*, user) -> QuerySet[Proposal]:
     """Proposals of meetings still ahead on which HQ owes an instruction, soonest meeting first."""
     # Once a meeting has begun nobody may instruct or approve any more (``permissions._ahead``).
-    ahead = Meeting.objects.visible_to(user).filter(
-        status=MeetingStatus.SCHEDULED, meeting_at__gt=timezone.now()
-    )
+    now = timezone.now()
+    ahead = Meeting.objects.visible_to(user).filter(status=MeetingStatus.SCHEDULED, meeting_at__gt=now)
     return (
         Proposal.objects.filter(
+            # Said on the join as well as in the scope's subquery, so PostgreSQL reads the meetings
+            # from now on off the index ``meeting_date`` instead of walking past ones first.
+            meeting__status=MeetingStatus.SCHEDULED,
+            meeting__meeting_at__gt=now,
             meeting__in=ahead.values("pk"),
             instruction_state__in=OPEN_INSTRUCTION_STATES,
         )
@@ -241,26 +252,27 @@ def evaluation_get(*, user, pk) -> Evaluation:
 
 def representative_overview(queryset: QuerySet[Representative], *, today=None) -> QuerySet[Representative]:
     """For HQ's overview: the next term end among seats in force, reports overdue, last published
-    evaluation (year and grade)."""
+    evaluation (year and grade). Each a correlated subquery, evaluated for the page's rows only."""
     today = today or timezone.localdate()
-    active = Q(appointments__start_date__lte=today) & (
-        Q(appointments__end_date__isnull=True) | Q(appointments__end_date__gte=today)
-    )
+    in_force = Appointment.objects.active(on=today)
     last = Evaluation.objects.filter(
         representative=OuterRef("pk"), status=EvaluationStatus.PUBLISHED
     ).order_by("-year")
     overdue = (
         Report.objects.owed()
         .filter(appointment__representative=OuterRef("pk"), due_date__lt=today)
-        .filter(appointment__in=Appointment.objects.active(on=today))
-        .values("appointment__representative")
-        .annotate(n=Count("pk"))
-        .values("n")
+        .filter(appointment__in=in_force)
+    )
+    # The earliest term end among seats in force (a seat with no term end has none to show).
+    next_end = (
+        in_force.filter(representative=OuterRef("pk"), term_end__isnull=False)
+        .order_by("term_end")
+        .values("term_end")[:1]
     )
     return queryset.annotate(
         # A seat whose term has run out with nobody replacing it shows its past date, in red.
-        next_term_end=Min("appointments__term_end", filter=active),
-        reports_overdue=Coalesce(Subquery(overdue), 0),
+        next_term_end=Subquery(next_end),
+        reports_overdue=_count_of(overdue),
         last_evaluation_year=Subquery(last.values("year")[:1]),
         last_evaluation_grade=Subquery(last.values("grade")[:1]),
     )

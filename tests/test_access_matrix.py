@@ -1021,6 +1021,9 @@ REGISTRY: dict[str, Spec] = {
     ),
     "demands:demand_create": Spec("create", expected=DEMAND_CREATE, generic_post=False),
     "demands:demand_detail": Spec("read", _demand("own"), _demand("other")),
+    # The timeline's "show earlier" pages: the demand's scope, as its page (the cursor paging is
+    # tested in tests/demands/test_timeline.py).
+    "demands:demand_timeline": Spec("read", _demand("own"), _demand("other")),
     "demands:attachment_download": Spec("read", _demand_attachment("own"), _demand_attachment("other")),
     "demands:demand_update": Spec(
         "edit", _demand("own"), _demand("other"), expected=DEMAND_EDIT, generic_post=False

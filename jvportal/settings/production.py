@@ -55,3 +55,13 @@ CSRF_COOKIE_DOMAIN = None
 if env.bool("DJANGO_HOST_PREFIX_COOKIES", default=True):
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
+
+# Templates compiled once per process and kept (Django's default with DEBUG off, said here so that
+# no later edit of TEMPLATES drops it): a list page includes a template per row.
+TEMPLATES[0]["APP_DIRS"] = False  # noqa: F405
+TEMPLATES[0]["OPTIONS"]["loaders"] = [  # noqa: F405
+    (
+        "django.template.loaders.cached.Loader",
+        ["django.template.loaders.filesystem.Loader", "django.template.loaders.app_directories.Loader"],
+    )
+]

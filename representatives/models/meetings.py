@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from core.models import Attachment, VersionedModel
 from ventures.choices import ReservedMatter
-from ventures.models import JointVenture
+from ventures.models import JointVenture, in_visible_ventures
 
 from ..choices import (
     OPEN_INSTRUCTION_STATES,
@@ -27,7 +27,7 @@ from .people import Representative
 class MeetingQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Meetings of the JVs the user may see."""
-        return self.filter(jv__in=JointVenture.objects.visible_to(user).values("pk"))
+        return in_visible_ventures(self, user)
 
     def awaiting_instruction(self):
         """Scheduled meetings with at least one proposal HQ has not yet instructed."""
@@ -92,6 +92,8 @@ class Meeting(VersionedModel):
             # The instruction sweep asks for scheduled meetings whose warning time has come.
             models.Index(fields=["status", "instruction_warn_at"], name="meeting_status_warn"),
             models.Index(fields=["jv", "meeting_at"], name="meeting_jv_date"),
+            # The meeting list, newest first (read backwards) or the next ones first, id breaking ties.
+            models.Index(fields=["meeting_at", "id"], name="meeting_date"),
         ]
 
     def __str__(self) -> str:

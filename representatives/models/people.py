@@ -11,7 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from core.models import BilingualNameMixin, VersionedModel
 from core.roles import is_representative, sees_all_ventures
-from ventures.models import JointVenture, Party
+from ventures.models import JointVenture, Party, in_visible_ventures
 
 from ..choices import SeatRole
 
@@ -28,7 +28,7 @@ class AppointmentQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         """Appointments in JVs the user may see."""
-        return self.filter(jv__in=JointVenture.objects.visible_to(user).values("pk"))
+        return in_visible_ventures(self, user)
 
 
 class RepresentativeQuerySet(models.QuerySet):
@@ -81,6 +81,9 @@ class Representative(BilingualNameMixin, VersionedModel):
         ordering = ["name"]
         verbose_name = _("representative")
         verbose_name_plural = _("representatives")
+        # The representative list's order (name, id breaking ties): its page is read off the index,
+        # and its per-row figures are worked out for that page's rows only.
+        indexes = [models.Index(fields=["name", "id"], name="representative_name")]
 
     def get_absolute_url(self):
         from django.urls import reverse

@@ -112,6 +112,8 @@ class Report(VersionedModel):
         indexes = [
             # The reminders sweep asks for owed reports by due date.
             models.Index(fields=["status", "due_date"], name="report_status_due"),
+            # The report list's default order, newest period first.
+            models.Index(fields=["-year", "-quarter", "-id"], name="report_newest"),
         ]
 
     def __str__(self) -> str:

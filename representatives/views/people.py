@@ -54,7 +54,7 @@ class RepresentativeListView(ScopedFilterView):
         return self.export.columns
 
     def get_queryset(self):
-        queryset = selectors.representative_list(user=self.request.user).order_by("name")
+        queryset = selectors.representative_list(user=self.request.user).order_by("name", "pk")
         if sees_all_ventures(self.request.user):
             queryset = selectors.representative_overview(queryset)
         return queryset

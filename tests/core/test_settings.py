@@ -208,3 +208,24 @@ def test_the_session_cookie_is_set_with_the_host_prefix_at_sign_in(client, setti
     cookie = response.cookies["__Host-sessionid"]
     assert cookie["secure"] and cookie["path"] == "/" and not cookie["domain"]
     assert client.get("/", secure=True).status_code == 200
+
+
+def test_production_keeps_persistent_connections_and_compiled_templates(tmp_path):
+    probe = (
+        "import json, django; from django.conf import settings; django.setup();"
+        "from django.template import engines;"
+        "db = settings.DATABASES['default'];"
+        "loaders = [type(l).__module__ + '.' + type(l).__name__ for l in engines['django'].engine.template_loaders];"
+        "print(json.dumps([db['CONN_MAX_AGE'], db['CONN_HEALTH_CHECKS'], loaders]))"
+    )
+    env = {
+        "DJANGO_SECRET_KEY": "k3y-" + "a9F!x2#Lq" * 7,
+        "DJANGO_ALLOWED_HOSTS": "jv.example.com",
+        "DATABASE_URL": "postgres://u@127.0.0.1:5432/probe",
+    }
+    result = _run(probe, env, "jvportal.settings.production")
+    assert result.returncode == 0, result.stderr
+    age, checks, loaders = json.loads(result.stdout.strip().splitlines()[-1])
+    assert (age, checks, loaders) == (60, True, ["django.template.loaders.cached.Loader"])
+    result = _run(probe, {**env, "DATABASE_CONN_MAX_AGE": "0"}, "jvportal.settings.production")
+    assert json.loads(result.stdout.strip().splitlines()[-1])[0] == 0

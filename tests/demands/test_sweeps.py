@@ -518,6 +518,85 @@ def test_a_rated_or_reopened_demand_is_not_closed_by_the_sweep(world, resolved):
     assert (resolved.status, rated.status, rated.closed_at) == (Status.IN_PROGRESS, Status.CLOSED, bj(3, 3))
 
 
+def _resolve_many(world, n: int) -> list[Demand]:
+    made = []
+    for _ in range(n):
+        demand = raise_demand(world)
+        services.demand_transition(demand=demand, action="accept", actor=world.staff, at=bj(3, 2, 11))
+        made.append(
+            services.demand_transition(
+                demand=demand, action="resolve", actor=world.staff, note="Done.", at=bj(3, 2, 12)
+            )
+        )
+    return made
+
+
+def _trail(demand: Demand) -> tuple:
+    """What a close leaves on a demand: its row, its history, its timeline."""
+    demand.refresh_from_db()
+    history = [(h.history_type, h.status, h.version, h.history_user_id) for h in demand.history.all()]
+    entries = list(
+        demand.updates.order_by("pk").values_list("kind", "author", "from_status", "to_status", "params")
+    )
+    return demand.status, demand.closed_at, demand.rating_due_at, demand.version, history, entries
+
+
+def test_the_autoclose_sweep_closes_each_demand_as_one_close_by_hand_would(world):
+    """The batch writes, per demand, the rows the per-demand transaction wrote: the new version,
+    one history entry naming nobody, one automatic status entry; and no notification."""
+    now = bj(3, 16, 12)
+    [first] = _resolve_many(world, 1)
+    notifications = Notification.objects.count()
+    assert services.demand_autoclose_sweep(now=now) == {"due": 1, "closed": 1}
+    swept = _trail(first)
+    assert Notification.objects.count() == notifications
+    [second] = _resolve_many(world, 1)
+
+    # The reference: the same close as one save with history, as the sweep did it demand by demand.
+    with transaction.atomic():
+        locked = Demand.objects.select_for_update().get(pk=second.pk)
+        locked.status, locked.closed_at, locked.rating_due_at = Status.CLOSED, now, None
+        services.save_versioned(locked, actor=None, fields=["status", "closed_at", "rating_due_at"])
+        services._entry(
+            locked,
+            kind=UpdateKind.STATUS,
+            actor=None,
+            at=now,
+            from_status=Status.RESOLVED,
+            to_status=Status.CLOSED,
+            params={"automatic": True},
+        )
+    assert swept == _trail(second)
+    assert swept[0] == Status.CLOSED and swept[4][0][:2] == ("~", Status.CLOSED)
+
+
+def test_the_autoclose_sweep_makes_the_same_queries_per_batch(world):
+    """One batch of 2 or three batches of 2 (out of 6): the same statements in each batch."""
+    now = bj(3, 16, 12)
+    _resolve_many(world, 6)
+    with CaptureQueriesContext(connection) as captured:
+        assert services.demand_autoclose_sweep(now=now, batch_size=2) == {"due": 6, "closed": 6}
+    batches = [q["sql"] for q in captured.captured_queries if "SAVEPOINT" not in q["sql"]]
+    batches = [q for q in batches if not q.startswith(("BEGIN", "COMMIT"))]
+    # Per batch: the read, the lock, the update, the history copied by one INSERT ... SELECT, the
+    # timeline insert; then the read that finds nothing more.
+    assert len(batches) == 3 * 5 + 1, batches
+    assert Demand.objects.filter(status=Status.CLOSED).count() == 6
+
+
+def test_a_demand_rated_while_the_autoclose_sweep_works_stays_rated(world, resolved, monkeypatch):
+    now = bj(3, 16, 12)
+
+    def rate():
+        services.demand_rate(demand=resolved, actor=world.rep, satisfaction=4, at=bj(3, 16, 11))
+
+    between_read_and_telling(monkeypatch, rate)
+    assert services.demand_autoclose_sweep(now=now) == {"due": 1, "closed": 0}
+    resolved.refresh_from_db()
+    assert (resolved.status, resolved.satisfaction, resolved.closed_at) == (Status.CLOSED, 4, bj(3, 16, 11))
+    assert not resolved.updates.filter(params__automatic=True).exists()
+
+
 # --- The Celery tasks, called directly and twice ------------------------------------------------------
 
 

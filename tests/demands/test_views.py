@@ -454,7 +454,8 @@ def test_a_demand_goes_through_the_workflow_on_its_pages(rep, clerk, demand, cli
     content = page.content.decode()
     assert page.context["actions"] == []
     assert 'data-testid="satisfaction"' in content
-    kinds = [e.kind for e in page.context["timeline"]]
+    # Newest first.
+    kinds = [e.kind for e in reversed(page.context["timeline"])]
     assert kinds == [
         UpdateKind.RAISED,
         UpdateKind.STATUS,
@@ -766,16 +767,35 @@ def _many_demands(portfolio, n, owner):
         Demand.objects.filter(pk=demand.pk).update(owner=owner)
 
 
+@pytest.mark.parametrize(
+    "query", ["", "?status=open", "?due=overdue", "?ordering=-due", "?ordering=priority"]
+)
 @pytest.mark.parametrize("n", [5, 30])
-def test_the_list_query_budget(n, hq, clerk, portfolio, client_as, django_assert_max_num_queries):
+def test_the_list_query_budget(n, query, hq, clerk, portfolio, client_as, django_assert_max_num_queries):
     _many_demands(portfolio, n, owner=clerk)
+    if "overdue" in query:
+        Demand.objects.update(due_at=timezone.now() - datetime.timedelta(days=1))
     client = client_as(hq)
-    # 9 queries however many demands (30 fill more than a page): session, user, the user's roles;
-    # the page count; the filter form's JV, department and owner choices (one each); the page of
-    # demands (JV, department, owner and raiser joined); the bell's unread count. One of slack.
+    # 9 queries however many demands (30 fill more than a page), whatever the filter or sort:
+    # session, user, the user's roles; the page count; the filter form's JV, department and owner
+    # choices (one each); the page of demands (JV, department, owner and raiser joined); the bell's
+    # unread count. One of slack.
     with django_assert_max_num_queries(10):
-        response = client.get(_url("demand_list"))
+        response = client.get(_url("demand_list") + query)
     assert len(response.context["object_list"]) == min(n, 25)
+
+
+def test_a_sort_breaks_ties_by_id_so_pages_never_overlap(hq, clerk, portfolio, client_as, settings):
+    """Sorted by priority (all alike here), the pages follow the id: each demand shows once."""
+    settings.PORTAL_PAGE_SIZE = 4
+    _many_demands(portfolio, 10, owner=clerk)
+    client = client_as(hq)
+    for ordering, reverse_ids in (("priority", False), ("-priority", True)):
+        seen = []
+        for page in (1, 2, 3):
+            response = client.get(_url("demand_list") + f"?ordering={ordering}&page={page}")
+            seen += [d.pk for d in response.context["object_list"]]
+        assert seen == sorted(Demand.objects.values_list("pk", flat=True), reverse=reverse_ids)
 
 
 @pytest.mark.parametrize("n", [5, 30])

@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from notifications import kinds
 from notifications.models import Delivery, EmailStatus, Notification, NotificationPreference
@@ -252,13 +253,48 @@ def test_notification_list_query_budget(n, alice, client, django_assert_max_num_
     for i in range(n):
         tell(alice, f"made:{i}", jv=jv)
     client.force_login(alice)
-    # 6 queries however many notifications (30 fills more than a page): session, user, the user's
-    # roles; the unread count for the bell; the page count; the page of notifications. Subjects
-    # render from the row's own parameters, so no query per row. None of slack: a query per row
-    # would break it at once.
-    with django_assert_max_num_queries(6):
+    # 5 queries however many notifications (30 fills more than a page): session, user, the user's
+    # roles; the unread count for the bell; the page of notifications (one row more than a page
+    # says whether another follows: no count). Subjects render from the row's own parameters, so
+    # no query per row. None of slack: a query per row would break it at once.
+    with django_assert_max_num_queries(5):
         response = client.get(LIST)
     assert len(response.context["notifications"]) == min(n, 25)
+    # An earlier page: one more, the cursor's row.
+    if response.context["earlier"]:
+        with django_assert_max_num_queries(6):
+            client.get(LIST, {"before": response.context["earlier"]})
+
+
+def test_the_list_pages_by_keyset_showing_each_notification_once(alice, bob, client, settings):
+    """Newest first; "earlier" continues after the page's last row, across equal timestamps, in
+    the unread view too; a cursor naming someone else's notification is a 404."""
+    settings.PORTAL_PAGE_SIZE = 3
+    jv = f.JointVentureFactory()
+    made = [tell(alice, f"made:{i}", jv=jv) for i in range(8)]
+    moment = timezone.now()
+    # Two at each moment, so page edges fall between notifications of one timestamp.
+    for i, row in enumerate(made):
+        Notification.objects.filter(pk=row.pk).update(created_at=moment + datetime.timedelta(seconds=i // 2))
+    Notification.objects.filter(pk__in=[made[1].pk, made[4].pk]).update(read_at=moment)
+    theirs = tell(bob, "made:bob", jv=jv)
+    client.force_login(alice)
+    for query, expected in (
+        ({}, Notification.objects.filter(recipient=alice)),
+        ({"unread": "1"}, Notification.objects.filter(recipient=alice, read_at__isnull=True)),
+    ):
+        seen, response = [], client.get(LIST, query)
+        while True:
+            seen += [n.pk for n in response.context["notifications"]]
+            earlier = response.context["earlier"]
+            if not earlier:
+                break
+            assert 'data-testid="notifications-earlier"' in response.content.decode()
+            response = client.get(LIST, {**query, "before": earlier})
+            assert response.status_code == 200
+        assert seen == list(expected.order_by("-created_at", "-pk").values_list("pk", flat=True))
+    assert client.get(LIST, {"before": theirs.pk}).status_code == 404
+    assert client.get(LIST, {"before": "x"}).status_code == 404
 
 
 def test_the_bell_costs_one_query(alice, client):

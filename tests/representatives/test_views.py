@@ -270,3 +270,42 @@ def test_representative_detail_query_budget(n, hq_client, hq, django_assert_max_
         response = hq_client.get(reverse("representatives:representative_detail", args=[person.pk]))
     assert len(response.context["appointments"]) == n
     assert Appointment.objects.filter(representative=person).count() == n
+
+
+def test_the_list_figures_count_seats_in_force_in_the_viewers_jvs(portfolio, hq, client_as):
+    """Seats and the next term end, worked out per row by subqueries: as HQ and as a colleague."""
+    today = timezone.localdate()
+    person = f.RepresentativeFactory(name="多席代表")
+    day = datetime.timedelta(days=1)
+    # In force: two in the rep's JV (terms ending in 40 days and never), one in the other JV
+    # (ending in 10 days). Not in force: one ended, one not yet started (their terms don't count).
+    f.AppointmentFactory(representative=person, jv=portfolio["own"], term_end=today + 40 * day)
+    f.AppointmentFactory(representative=person, jv=portfolio["own"], role="supervisor", term_end=None)
+    f.AppointmentFactory(representative=person, jv=portfolio["other"], term_end=today + 10 * day)
+    f.AppointmentFactory(
+        representative=person, jv=portfolio["other"], end_date=today - day, term_end=today - 5 * day
+    )
+    f.AppointmentFactory(
+        representative=person, jv=portfolio["own"], start_date=today + day, term_end=today + 2 * day
+    )
+    idle = f.RepresentativeFactory(name="无席代表")
+    f.AppointmentFactory(representative=idle, jv=portfolio["own"], end_date=today - day)
+
+    rows = {
+        r.pk: r
+        for r in client_as(hq).get(reverse("representatives:representative_list")).context["object_list"]
+    }
+    assert (rows[person.pk].seat_count, rows[person.pk].next_term_end) == (3, today + 10 * day)
+    assert (rows[idle.pk].seat_count, rows[idle.pk].next_term_end) == (0, None)
+    assert len(rows[person.pk].active_seats) == 3
+
+    # A colleague in the rep's JV: only the seats in the JVs the rep sees are counted.
+    rows = {
+        r.pk: r
+        for r in client_as(portfolio["rep"])
+        .get(reverse("representatives:representative_list"))
+        .context["object_list"]
+    }
+    assert rows[person.pk].seat_count == 2
+    assert {a.jv_id for a in rows[person.pk].active_seats} == {portfolio["own"].pk}
+    assert idle.pk not in rows
