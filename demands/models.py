@@ -293,6 +293,11 @@ class Demand(VersionedModel):
     )
     due_at = models.DateTimeField(_("current deadline"), null=True, blank=True)
     warn_at = models.DateTimeField(_("warn at"), null=True, blank=True)
+    # When the deadline sweep next has something to say about this demand: after the warning, the
+    # deadline, then each escalation rung's moment. Empty until the sweep first looks (it looks
+    # from ``warn_at``) and again once the ladder's top is told. The sweep moves it on, so a run
+    # reads only the demands with something due (the two indexes below).
+    alert_at = models.DateTimeField(_("next deadline alert"), null=True, blank=True, editable=False)
     escalation_level = models.PositiveSmallIntegerField(
         _("escalation"), choices=Rung.choices, default=Rung.NONE
     )
@@ -323,7 +328,7 @@ class Demand(VersionedModel):
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     rejection_reason = models.TextField(_("reason for rejection"), blank=True)
 
-    history = HistoricalRecords(excluded_fields=["warn_at"])
+    history = HistoricalRecords(excluded_fields=["warn_at", "alert_at"])
     objects = DemandQuerySet.as_manager()
     constraint_error_fields = {
         "satisfaction_range": "satisfaction",
@@ -357,8 +362,15 @@ class Demand(VersionedModel):
             ),
         ]
         indexes = [
-            # The deadline sweep asks for running clocks whose warning time has come.
-            models.Index(fields=["warn_at"], name="demand_warn_at", condition=Q(due_at__isnull=False)),
+            # The deadline sweep asks for the demands whose next step has come (a no-op run reads
+            # nothing): those it told before by ``alert_at``, the ladders it never looked at by
+            # their warning time.
+            models.Index(fields=["alert_at"], name="demand_alert_at", condition=Q(alert_at__isnull=False)),
+            models.Index(
+                fields=["warn_at"],
+                name="demand_warn_at",
+                condition=Q(due_at__isnull=False, alert_at__isnull=True, escalation_level__lt=3),
+            ),
             # Lists sort (with the id as tie-break) and filter on the running deadline: "overdue"
             # is a range on it.
             models.Index(fields=["due_at", "id"], name="demand_due_at"),

@@ -64,6 +64,8 @@ def _make_demands(now, *, overdue: int = OVERDUE, warned: int = WARNED):
             resolve_by=due + datetime.timedelta(days=30),
             due_at=due,
             warn_at=due - datetime.timedelta(days=1),
+            # As the services set it: the sweep's first look is at the warning time.
+            alert_at=due - datetime.timedelta(days=1),
         )
 
     rows = [demand(i, now - datetime.timedelta(days=1 + i % 20, hours=1)) for i in range(overdue)]
@@ -158,6 +160,7 @@ def test_autoclose_sweep_over_100000_unrated_demands(transactional_db):
         rating_due_at=now - datetime.timedelta(days=1),
         due_at=None,
         warn_at=None,
+        alert_at=None,
     )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
