@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Case, DateTimeField, F, PositiveSmallIntegerField, Q, Value, When
-from django.db.models.functions import Greatest
+from django.db.models.functions import Cast, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
@@ -625,10 +625,17 @@ def _by_value(values: dict, output_field, default=None) -> Case:
     by_value = defaultdict(list)
     for pk, value in values.items():
         by_value[value].append(pk)
-    return Case(
-        *[When(pk__in=ids, then=Value(value, output_field=output_field)) for value, ids in by_value.items()],
-        default=default,
-        output_field=output_field,
+    # Cast: PostgreSQL types a CASE of parameters alone (or of NULLs) as text.
+    return Cast(
+        Case(
+            *[
+                When(pk__in=ids, then=Value(value, output_field=output_field))
+                for value, ids in by_value.items()
+            ],
+            default=default,
+            output_field=output_field,
+        ),
+        output_field,
     )
 
 
