@@ -639,6 +639,9 @@ def _by_value(values: dict, output_field, default=None) -> Case:
     )
 
 
+_URL_PK = 987654321987
+
+
 class _DeadlineSweep:
     """Warnings before each running deadline; past it, one escalation rung per interval.
 
@@ -659,6 +662,8 @@ class _DeadlineSweep:
         self.next_alert: dict[int, datetime.datetime | None] = {}
         self.calendar: WorkingCalendar | None = None
         self.labels: dict[tuple, dict[str, str]] = {}
+        # The detail page's address, resolved once (``reverse`` per demand was a tenth of a run).
+        self.url = Demand(pk=_URL_PK).get_absolute_url()
 
     def specs(self, demand: Demand) -> list[NotificationSpec]:
         specs, reached, next_alert = self._work_out(demand)
@@ -671,7 +676,7 @@ class _DeadlineSweep:
         the top of the ladder)."""
         phase = demand.phase
         due_key = demand.due_at.isoformat()
-        url = demand.get_absolute_url()
+        url = self.url.replace(str(_URL_PK), str(demand.pk))
         params = _params(
             demand,
             phase=self._in_each_language(("phase", phase), PHASE_VERB[phase]),
@@ -697,7 +702,8 @@ class _DeadlineSweep:
             key = f"demand-warning:{demand.pk}:{phase}:{due_key}"
             # Next: the first rung, once the deadline has passed.
             return told(_first_rung(demand), notices.DEADLINE_WARNING, key, params), Rung.NONE, demand.due_at
-        interval = (demand.sla_policy or SLAPolicy(**DEFAULT_POLICY)).escalation_interval_days
+        policy = demand.sla_policy
+        interval = policy.escalation_interval_days if policy else DEFAULT_POLICY["escalation_interval_days"]
         calendar = self._calendar_for(demand, interval)
         reached = _rung_reached(demand, self.now, calendar, interval)
         top = max(reached, demand.escalation_level)

@@ -119,7 +119,7 @@ def test_demand_sweep_over_25000_running_deadlines(transactional_db, nudges):  #
     for sql, n in Counter(_head(s) for s in batches[-1]).items():
         print(f"    {n} x {sql}")
     print(
-        f"second run (no-op): {again['due']:,} read (those at the top of the ladder skipped) in "
+        f"second run (no-op): {again['due']:,} read (only what has a step due is read) in "
         f"{took_again:.2f} s = {again['due'] / took_again:,.0f} demands/s; "
         f"queries per batch: {sorted(set(again_batches))}"
     )
