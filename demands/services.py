@@ -11,7 +11,7 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Case, DateTimeField, F, PositiveSmallIntegerField, Q, Value, When
 from django.db.models.functions import Cast, Greatest
 from django.utils import timezone
@@ -625,18 +625,16 @@ def _by_value(values: dict, output_field, default=None) -> Case:
     by_value = defaultdict(list)
     for pk, value in values.items():
         by_value[value].append(pk)
-    # Cast: PostgreSQL types a CASE of parameters alone (or of NULLs) as text.
-    return Cast(
-        Case(
-            *[
-                When(pk__in=ids, then=Value(value, output_field=output_field))
-                for value, ids in by_value.items()
-            ],
-            default=default,
-            output_field=output_field,
-        ),
-        output_field,
+    case = Case(
+        *[When(pk__in=ids, then=Value(value, output_field=output_field)) for value, ids in by_value.items()],
+        default=default,
+        output_field=output_field,
     )
+    # PostgreSQL types a CASE of parameters alone (or of NULLs) as text: cast it, as bulk_update does
+    # where the backend needs it (SQLite's cast would rewrite the stored text form of a datetime).
+    if connection.features.requires_casted_case_in_updates:
+        return Cast(case, output_field)
+    return case
 
 
 _URL_PK = 987654321987
