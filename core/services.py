@@ -12,6 +12,10 @@ Every service that changes a record follows the same steps, with one helper each
 - ``versioned_update``: the three above for a plain edit of a form's fields.
 """
 
+import datetime
+import decimal
+import json
+import uuid
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -61,6 +65,71 @@ def record_history_in_bulk(model: type[models.Model], pks: list, *, at, actor=No
     params = [connection.ops.adapt_datetimefield_value(at), "~", getattr(actor, "pk", None), *pks]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
+
+
+def insert_for_each(model: type[models.Model], parent: str, pks: list, **values) -> None:
+    """One new row of ``model`` per id in ``pks`` (the foreign key ``parent`` set to it), every other
+    column as ``values`` and the fields' defaults give it: the set-based counterpart of
+    ``bulk_create`` for a sweep that writes the same entry on each row of a batch. A single
+    ``INSERT ... SELECT`` over the parent's rows (in id order), so no object is built, no value is
+    converted and no parameter is sent per row (``bulk_create`` spent two thirds of the
+    auto-close sweep's Python time on 1,000 identical objects a batch)."""
+    if not pks:
+        return
+    parent_field = model._meta.get_field(parent)
+    prototype = model(**values)
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key and f is not parent_field]
+    quote = connection.ops.quote_name
+    target = parent_field.related_model
+    pk_column = quote(target._meta.pk.column)
+    columns = [parent_field.column, *(f.column for f in fields)]
+    sql = (
+        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(map(quote, columns))}) "
+        f"SELECT {pk_column}, {', '.join(['%s'] * len(fields))} FROM {quote(target._meta.db_table)} "
+        f"WHERE {pk_column} IN ({', '.join(['%s'] * len(pks))}) ORDER BY {pk_column}"
+    )
+    params = [f.get_db_prep_save(f.pre_save(prototype, add=True), connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *pks])
+
+
+def _json_value(value):
+    """A column's value as the database would take it from JSON (dates in full ISO form)."""
+    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID | decimal.Decimal):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} is not a column value")
+
+
+def insert_rows(model: type[models.Model], rows: list[dict], *, ignore_conflicts: bool = False) -> None:
+    """Insert ``rows`` (each a dict of field attnames, e.g. ``recipient_id``; the fields' defaults
+    fill the rest) in one statement per call: the set-based counterpart of ``bulk_create`` for a
+    sweep's thousands of rows. On PostgreSQL the rows travel as one JSON document that
+    ``jsonb_populate_recordset`` turns into the table's row type, so no model instance is built and
+    no value is prepared or adapted one by one (building, preparing and array-dumping the
+    instances was two thirds of the deadline sweep's time); elsewhere it is ``bulk_create``."""
+    if not rows:
+        return
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    if connection.vendor != "postgresql" or any(f.attname != f.column for f in fields):
+        model._default_manager.bulk_create([model(**row) for row in rows], ignore_conflicts=ignore_conflicts)
+        return
+    prototype = model()
+    # Each default once, as the field would save it (a callable default such as timezone.now is
+    # called once for the whole statement: a batch written at one moment).
+    defaults = {f.attname: f.pre_save(prototype, add=True) for f in fields}
+    document = json.dumps([{**defaults, **row} for row in rows], default=_json_value, ensure_ascii=False)
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    columns = ", ".join(quote(f.column) for f in fields)
+    sql = (
+        f"INSERT INTO {table} ({columns}) SELECT {columns} "
+        f"FROM jsonb_populate_recordset(NULL::{table}, %s::jsonb)"
+        + (" ON CONFLICT DO NOTHING" if ignore_conflicts else "")
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [document])
 
 
 def require(allowed: bool) -> None:

@@ -11,9 +11,9 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import Case, F, PositiveSmallIntegerField, Q, Value, When
-from django.db.models.functions import Greatest
+from django.db import connection, transaction
+from django.db.models import Case, DateTimeField, F, PositiveSmallIntegerField, Q, Value, When
+from django.db.models.functions import Cast, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
@@ -22,6 +22,8 @@ from core import audience
 from core.roles import is_hq_staff, sees_all_ventures
 from core.services import (
     ensure_visible,
+    insert_for_each,
+    insert_rows,
     lock_row,
     may_see,
     record_history_in_bulk,
@@ -97,13 +99,27 @@ def _set_running_deadline(demand: Demand, policy: SLAPolicy | None = None) -> No
     policy = policy or demand.sla_policy or SLAPolicy(**DEFAULT_POLICY)
     phase = demand.phase
     due = {Phase.ACKNOWLEDGE: demand.acknowledge_by, Phase.RESOLVE: demand.resolve_by}.get(phase)
+    warn_at = subtract_working_days(due, policy.warning_days) if due else None
     if due != demand.due_at:
+        # A new ladder: the deadline sweep looks again from the warning time (``alert_at`` empty).
         demand.escalation_level = Rung.NONE
+        demand.alert_at = None
+    elif demand.escalation_level == Rung.NONE and warn_at != demand.warn_at:
+        # The same deadline with another warning time: looked at again from that time.
+        demand.alert_at = None
     demand.due_at = due
-    demand.warn_at = subtract_working_days(due, policy.warning_days) if due else None
+    demand.warn_at = warn_at
 
 
-SCHEDULE_FIELDS = ["sla_policy", "acknowledge_by", "resolve_by", "due_at", "warn_at", "escalation_level"]
+SCHEDULE_FIELDS = [
+    "sla_policy",
+    "acknowledge_by",
+    "resolve_by",
+    "due_at",
+    "warn_at",
+    "alert_at",
+    "escalation_level",
+]
 
 
 # --- Helpers -------------------------------------------------------------------------------------
@@ -363,7 +379,7 @@ def demand_transition(
         locked.status = spec.target
         fields.add("status")
         _set_running_deadline(locked)
-        fields.update({"due_at", "warn_at", "escalation_level"})
+        fields.update({"due_at", "warn_at", "alert_at", "escalation_level"})
         took_ownership = spec.name == "accept" and locked.owner_id is None and is_hq_staff(actor)
         if took_ownership:
             # Whoever accepts an unowned demand owns it.
@@ -587,15 +603,41 @@ def _rung_recipients(demand: Demand, rung: int, leaders: list) -> list:
     return leaders
 
 
+def _rung_moment(demand: Demand, rung: int, calendar: WorkingCalendar, interval: int) -> datetime.datetime:
+    """When ``rung`` falls due: the deadline for the first, one interval of working days more for
+    each one after (it is reached once that moment has passed)."""
+    local_due = timezone.localtime(demand.due_at, local_zone())
+    day = calendar.add(local_due.date(), (rung - 1) * interval)
+    return datetime.datetime.combine(day, local_due.time(), tzinfo=local_zone())
+
+
 def _rung_reached(demand: Demand, now, calendar: WorkingCalendar, interval: int) -> int:
     """How many rungs are due: the first when the deadline passes, one more per interval."""
-    local_due = timezone.localtime(demand.due_at, local_zone())
     reached = Rung.NONE
     for rung in (Rung.OWNER, Rung.DEPARTMENT_HEAD, Rung.LEADERSHIP):
-        day = calendar.add(local_due.date(), (rung - 1) * interval)
-        if now > datetime.datetime.combine(day, local_due.time(), tzinfo=local_zone()):
+        if now > _rung_moment(demand, rung, calendar, interval):
             reached = rung
     return reached
+
+
+def _by_value(values: dict, output_field, default=None) -> Case:
+    """``CASE`` giving each row (by id) its value of ``values``; the ids of one value in one branch."""
+    by_value = defaultdict(list)
+    for pk, value in values.items():
+        by_value[value].append(pk)
+    case = Case(
+        *[When(pk__in=ids, then=Value(value, output_field=output_field)) for value, ids in by_value.items()],
+        default=default,
+        output_field=output_field,
+    )
+    # PostgreSQL types a CASE of parameters alone (or of NULLs) as text: cast it, as bulk_update does
+    # where the backend needs it (SQLite's cast would rewrite the stored text form of a datetime).
+    if connection.features.requires_casted_case_in_updates:
+        return Cast(case, output_field)
+    return case
+
+
+_URL_PK = 987654321987
 
 
 class _DeadlineSweep:
@@ -615,19 +657,24 @@ class _DeadlineSweep:
         self.now = now
         self.leaders = audience.leadership()
         self.reached: dict[int, int] = {}
+        self.next_alert: dict[int, datetime.datetime | None] = {}
         self.calendar: WorkingCalendar | None = None
         self.labels: dict[tuple, dict[str, str]] = {}
+        # The detail page's address, resolved once (``reverse`` per demand was a tenth of a run).
+        self.url = Demand(pk=_URL_PK).get_absolute_url()
 
     def specs(self, demand: Demand) -> list[NotificationSpec]:
-        specs, reached = self._work_out(demand)
+        specs, reached, next_alert = self._work_out(demand)
         self.reached[demand.pk] = reached
+        self.next_alert[demand.pk] = next_alert
         return specs
 
-    def _work_out(self, demand: Demand) -> tuple[list[NotificationSpec], int]:
-        policy = demand.sla_policy or SLAPolicy(**DEFAULT_POLICY)
+    def _work_out(self, demand: Demand) -> tuple[list[NotificationSpec], int, datetime.datetime | None]:
+        """The notifications due now, the rung reached and when the next step falls due (None at
+        the top of the ladder)."""
         phase = demand.phase
         due_key = demand.due_at.isoformat()
-        url = demand.get_absolute_url()
+        url = self.url.replace(str(_URL_PK), str(demand.pk))
         params = _params(
             demand,
             phase=self._in_each_language(("phase", phase), PHASE_VERB[phase]),
@@ -651,9 +698,14 @@ class _DeadlineSweep:
 
         if self.now <= demand.due_at:
             key = f"demand-warning:{demand.pk}:{phase}:{due_key}"
-            return told(_first_rung(demand), notices.DEADLINE_WARNING, key, params), Rung.NONE
-        interval = policy.escalation_interval_days
-        reached = _rung_reached(demand, self.now, self._calendar_for(demand, interval), interval)
+            # Next: the first rung, once the deadline has passed.
+            return told(_first_rung(demand), notices.DEADLINE_WARNING, key, params), Rung.NONE, demand.due_at
+        policy = demand.sla_policy
+        interval = policy.escalation_interval_days if policy else DEFAULT_POLICY["escalation_interval_days"]
+        calendar = self._calendar_for(demand, interval)
+        reached = _rung_reached(demand, self.now, calendar, interval)
+        top = max(reached, demand.escalation_level)
+        next_alert = None if top >= Rung.LEADERSHIP else _rung_moment(demand, top + 1, calendar, interval)
         specs = []
         for rung in range(Rung.OWNER, reached + 1):
             specs += told(
@@ -662,7 +714,7 @@ class _DeadlineSweep:
                 f"demand-escalation:{demand.pk}:{phase}:{due_key}:{rung}",
                 {**params, "rung": self._in_each_language(("rung", rung), Rung(rung).label)},
             )
-        return specs, reached
+        return specs, reached, next_alert
 
     def _in_each_language(self, key: tuple, label) -> dict[str, str]:
         """A phase's or rung's label in each language, rendered once per sweep (activating each
@@ -687,41 +739,45 @@ class _DeadlineSweep:
         return WorkingCalendar(due, end)
 
     def record(self, kept: list[Demand]) -> None:
-        """Write one timeline entry per rung climbed and raise the escalation level (under the
-        sweep's lock on the batch)."""
-        climbed = [
-            (d, self.reached.pop(d.pk)) for d in kept if self.reached.get(d.pk, 0) > d.escalation_level
-        ]
+        """Write one timeline entry per rung climbed, raise the escalation level and move each
+        demand's next alert on (under the sweep's lock on the batch)."""
+        climbed = [(d, self.reached[d.pk]) for d in kept if self.reached.get(d.pk, 0) > d.escalation_level]
+        next_alert = {d.pk: self.next_alert[d.pk] for d in kept if d.pk in self.next_alert}
         self.reached.clear()
-        DemandUpdate.objects.bulk_create(self._entries(climbed), ignore_conflicts=True)
-        if not climbed:
+        self.next_alert.clear()
+        insert_rows(DemandUpdate, self._entries(climbed), ignore_conflicts=True)
+        if not next_alert:
             return
         # One statement for the batch: each demand to the rung it reached, never lower (a sweep that
-        # worked from an earlier moment may commit after one that climbed further).
-        by_rung = defaultdict(list)
-        for demand, reached in climbed:
-            by_rung[reached].append(demand.pk)
-        reached_level = Case(
-            *[When(pk__in=ids, then=Value(rung)) for rung, ids in sorted(by_rung.items())],
-            output_field=PositiveSmallIntegerField(),
-        )
-        Demand.objects.filter(pk__in=[d.pk for d, _reached in climbed]).update(
-            escalation_level=Greatest(F("escalation_level"), reached_level)
-        )
+        # worked from an earlier moment may commit after one that climbed further), and its next
+        # alert (the demands of one deadline share one).
+        changes = {
+            "alert_at": _by_value(next_alert, DateTimeField()),
+        }
+        if climbed:
+            changes["escalation_level"] = Greatest(
+                F("escalation_level"),
+                _by_value(
+                    {d.pk: reached for d, reached in climbed},
+                    PositiveSmallIntegerField(),
+                    F("escalation_level"),
+                ),
+            )
+        Demand.objects.filter(pk__in=list(next_alert)).update(**changes)
 
-    def _entries(self, climbed) -> list[DemandUpdate]:
+    def _entries(self, climbed) -> list[dict]:
         entries = []
         for demand, reached in climbed:
             for rung in range(demand.escalation_level + 1, reached + 1):
                 entries.append(
-                    DemandUpdate(
-                        demand=demand,
-                        kind=UpdateKind.ESCALATION,
-                        visibility=Visibility.INTERNAL,
-                        created_at=self.now,
-                        params={"rung": rung, "phase": demand.phase},
-                        key=f"escalation:{demand.pk}:{demand.phase}:{demand.due_at.isoformat()}:{rung}",
-                    )
+                    {
+                        "demand_id": demand.pk,
+                        "kind": UpdateKind.ESCALATION,
+                        "visibility": Visibility.INTERNAL,
+                        "created_at": self.now,
+                        "params": {"rung": rung, "phase": demand.phase},
+                        "key": f"escalation:{demand.pk}:{demand.phase}:{demand.due_at.isoformat()}:{rung}",
+                    }
                 )
         return entries
 
@@ -730,13 +786,14 @@ def demand_deadlines_sweep(*, now: datetime.datetime | None = None) -> dict[str,
     """Warn owners before acknowledge-by and resolve-by; climb the escalation ladder when late."""
     now = now or timezone.now()
     sweep = _DeadlineSweep(now)
-    # A demand at the top of the ladder has nothing more to say until its deadline moves (which
-    # resets the ladder), so the overdue backlog is not re-read forever.
-    due = (
-        Demand.objects.filter(due_at__isnull=False, warn_at__lte=now)
-        .exclude(escalation_level=Rung.LEADERSHIP)
-        .select_related("jv__liaison", "department__head", "owner", "sla_policy")
-    )
+    # Only the demands whose next step has come: the sweep moves ``alert_at`` on as it tells each
+    # one (and empties it at the top of the ladder); a ladder it never looked at (``alert_at``
+    # empty) starts at its warning time. A run with nothing to say reads nothing.
+    due = Demand.objects.filter(
+        Q(alert_at__lte=now)
+        | Q(alert_at__isnull=True, warn_at__lte=now, escalation_level__lt=Rung.LEADERSHIP),
+        due_at__isnull=False,
+    ).select_related("jv__liaison", "department__head", "owner", "sla_policy")
     recheck = Recheck(still_due=Demand.objects.order_by(), field="due_at", then=sweep.record)
     return run_sweep(due, sweep.specs, recheck=recheck)
 
@@ -764,18 +821,15 @@ class _AutocloseSweep:
         )
         # The history entry of each row as it now stands, copied inside the database.
         record_history_in_bulk(Demand, ids, at=saved_at, actor=None)
-        DemandUpdate.objects.bulk_create(
-            [
-                DemandUpdate(
-                    demand_id=pk,
-                    kind=UpdateKind.STATUS,
-                    created_at=self.now,
-                    from_status=Status.RESOLVED,
-                    to_status=Status.CLOSED,
-                    params={"automatic": True},
-                )
-                for pk in ids
-            ]
+        insert_for_each(
+            DemandUpdate,
+            "demand",
+            ids,
+            kind=UpdateKind.STATUS,
+            created_at=self.now,
+            from_status=Status.RESOLVED,
+            to_status=Status.CLOSED,
+            params={"automatic": True},
         )
         self.closed += len(ids)
 

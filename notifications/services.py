@@ -23,6 +23,8 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from core.services import insert_rows
+
 from .models import Delivery, EmailStatus, Notification, NotificationPreference
 
 logger = logging.getLogger(__name__)
@@ -110,28 +112,33 @@ def notify_many(specs: list[NotificationSpec]) -> int:
         deliveries = _deliveries(fresh)
         now = timezone.now()
         rows = []
+        content_types = {}
         for spec in fresh:
             delivery = deliveries.get((spec.recipient.pk, spec.kind), Delivery.IMMEDIATE)
-            target_type = target_id = None
+            target_type_id = target_id = None
             if spec.target is not None:
-                target_type = ContentType.objects.get_for_model(spec.target)
+                model = type(spec.target)
+                if model not in content_types:
+                    content_types[model] = ContentType.objects.get_for_model(spec.target).pk
+                target_type_id = content_types[model]
                 target_id = spec.target.pk
             rows.append(
-                Notification(
-                    recipient=spec.recipient,
-                    kind=spec.kind,
-                    key=spec.key,
-                    params=spec.params,
-                    url=spec.url,
-                    target_type=target_type,
-                    target_id=target_id,
-                    created_at=now,
-                    next_attempt_at=now,
-                    email_status=_initial_status(spec.recipient, delivery),
-                )
+                {
+                    "recipient_id": spec.recipient.pk,
+                    "kind": spec.kind,
+                    "key": spec.key,
+                    "params": spec.params,
+                    "url": spec.url,
+                    "target_type_id": target_type_id,
+                    "target_id": target_id,
+                    "created_at": now,
+                    "next_attempt_at": now,
+                    "email_status": _initial_status(spec.recipient, delivery),
+                }
             )
-        Notification.objects.bulk_create(rows, ignore_conflicts=True)
-        if any(r.email_status == EmailStatus.PENDING for r in rows):
+        # One statement for the batch, without a model instance per row (core.services.insert_rows).
+        insert_rows(Notification, rows, ignore_conflicts=True)
+        if any(r["email_status"] == EmailStatus.PENDING for r in rows):
             transaction.on_commit(enqueue_send)
     # A racing sweep may have inserted some of these keys first; the database kept one row each.
     return len(rows)

@@ -82,8 +82,9 @@ def raise_demand(w, at=RAISED, **data):
 def sweep(now, times: int = 3) -> dict:
     """Sweep ``times`` times at ``now``; return the first run's counts."""
     results = [services.demand_deadlines_sweep(now=now) for _ in range(times)]
-    # Every later run creates nothing; it finds the same due demands, less those that reached the
-    # top of the ladder (nothing more to tell about them until their deadline moves).
+    # Every later run creates nothing; it reads only the demands whose next step has come (none,
+    # or those still at that very moment), never those at the top of the ladder (nothing more to
+    # tell about them until their deadline moves).
     later = services.demand_deadlines_sweep(now=now)["due"]
     assert later <= results[0]["due"]
     assert all(r == {"due": later, "created": 0} for r in results[1:]), results
@@ -139,9 +140,11 @@ def test_the_owner_is_warned_once_before_the_deadline(world):
         assert part in subject
     rows = list(Notification.objects.filter(kind=WARNING).values_list("pk", "key"))
 
-    # Every run until the deadline itself finds the same warning.
-    for now in (bj(3, 4), DUE):
-        assert sweep(now) == {"due": 1, "created": 0}
+    # Told, the demand is not read again before its next step (the first rung, once the deadline
+    # has passed): a run in between reads nothing; one at the deadline itself reads it and tells
+    # nothing new.
+    for now, read in ((bj(3, 4), 0), (DUE, 1)):
+        assert sweep(now) == {"due": read, "created": 0}
     assert list(Notification.objects.filter(kind=WARNING).values_list("pk", "key")) == rows
     assert level(demand) == Rung.NONE
     assert rungs_recorded(demand) == []
