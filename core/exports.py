@@ -16,6 +16,7 @@ import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from operator import attrgetter
 
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.utils import timezone
@@ -118,10 +119,28 @@ def workbook_response(*, sheets: list[tuple[object, list, Iterable]], filename: 
 
 @dataclass(frozen=True)
 class Column:
-    """One column of a list's export: its header (a lazy translation) and how a row gives its cell."""
+    """One column of a list's export: its header (a lazy translation) and how a row gives its cell.
+    With ``labels`` (a choice field's ``flatchoices``) the cell is the label of the value."""
 
     header: object
     value: Callable
+    labels: tuple | None = None
+
+    def cell(self) -> Callable:
+        """How a row gives its cell, made once per export (in the reader's language)."""
+        if self.labels is None:
+            return self.value
+        # Django's get_FOO_display builds this dict on every call, hashing (so translating) every
+        # label: three choice columns were 45% of a 100,000-row export's time.
+        labels = {value: str(label) for value, label in self.labels}
+        value = self.value
+        return lambda row: labels.get(key := value(row), key)
+
+
+def choice_column(header, model, name: str) -> Column:
+    """A column of the label of ``model``'s choice field ``name`` (what ``get_<name>_display``
+    gives), looked up in a dict made once per export."""
+    return Column(header, attrgetter(name), labels=tuple(model._meta.get_field(name).flatchoices))
 
 
 class ListExport:
@@ -135,8 +154,9 @@ class ListExport:
         self.title = title
 
     def rows(self, queryset):
+        cells = [column.cell() for column in self.columns]
         for obj in queryset.iterator(chunk_size=CHUNK_SIZE):
-            yield [column.value(obj) for column in self.columns]
+            yield [cell(obj) for cell in cells]
 
     def response(self, queryset, fmt: str, *, columns: list[Column] | None = None):
         columns = self.columns if columns is None else columns

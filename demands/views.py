@@ -10,7 +10,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, TemplateView, View
 
-from core.exports import FORMATS, Column, ListExport, table_response
+from core.exports import FORMATS, Column, ListExport, choice_column, table_response
 from core.forms import ObjectVersionForm
 from core.paging import cursor_param
 from core.uploads import attachment_response
@@ -41,9 +41,9 @@ class DemandListView(ScopedFilterView):
             Column(_("Reference"), lambda d: d.reference),
             Column(_("Title"), lambda d: d.title),
             Column(_("Joint venture"), lambda d: str(d.jv)),
-            Column(_("Category"), lambda d: d.get_category_display()),
-            Column(_("Priority"), lambda d: d.get_priority_display()),
-            Column(_("Status"), lambda d: d.get_status_display()),
+            choice_column(_("Category"), Demand, "category"),
+            choice_column(_("Priority"), Demand, "priority"),
+            choice_column(_("Status"), Demand, "status"),
             Column(_("Department"), lambda d: str(d.department) if d.department else ""),
             Column(_("Owner"), lambda d: str(d.owner) if d.owner else ""),
             Column(_("Deadline"), lambda d: d.due_at),
