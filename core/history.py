@@ -57,11 +57,13 @@ def _display(record, model_field, value, fk_labels):
     return str(value)
 
 
-def history_entries(*querysets, limit: int = 30) -> list[HistoryEntry]:
+def history_entries(*querysets, limit: int = 30, known=()) -> list[HistoryEntry]:
     """Merge several historical querysets into the newest ``limit`` entries, with field diffs.
 
     Each queryset must hold the whole history of its objects (the diff compares each record with
-    the previous one of the same object). Related names are resolved in one query per model.
+    the previous one of the same object). Related names are resolved in one query per model;
+    ``known`` are objects the page already holds (the record itself, its department...): their
+    names are taken from them, and a model whose every id is known costs no query.
     """
     records = sorted(
         chain.from_iterable(qs.select_related("history_user") for qs in querysets),
@@ -86,9 +88,9 @@ def history_entries(*querysets, limit: int = 30) -> list[HistoryEntry]:
         for m in record.instance_type._meta.concrete_fields
         if isinstance(m, models.ForeignKey)
     }
-    fk_labels = {}
+    fk_labels = {(type(obj), obj.pk): str(obj) for obj in known if obj is not None}
     for model in wanted:
-        ids = fk_ids.get(model)
+        ids = {pk for pk in fk_ids.get(model, ()) if (model, pk) not in fk_labels}
         if ids:
             for obj in model._default_manager.filter(pk__in=ids):
                 fk_labels[(model, obj.pk)] = str(obj)

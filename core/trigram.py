@@ -72,3 +72,38 @@ class TrigramIndexes(Operation):
     @property
     def migration_name_fragment(self):
         return f"{self.model_name.lower()}_trigram"
+
+
+def prefix_index_name(table: str, column: str) -> str:
+    return f"{table}_{column}_prefix"[:63]
+
+
+class PrefixIndexes(TrigramIndexes):
+    """A B-tree index on ``UPPER(column)`` with ``text_pattern_ops`` for each of ``fields``, on
+    PostgreSQL only: the search's "starts with" rank (``istartswith``, ``UPPER(column::text) LIKE
+    'TEXT%'``) is then a range of the index. The trigram index answers it too, but reads every
+    row that holds the text anywhere: a word in half the demands' titles made the planner, which
+    expects a prefix to be rare, recheck 50,000 rows to find none (54 ms, 0.05 ms with this)."""
+
+    def _columns(self, model):
+        table = model._meta.db_table
+        for name in self.fields:
+            column = model._meta.get_field(name).column
+            yield table, column, prefix_index_name(table, column)
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if not self._applies(schema_editor, app_label):
+            return
+        quote = schema_editor.quote_name
+        model = to_state.apps.get_model(app_label, self.model_name)
+        for table, column, index in self._columns(model):
+            schema_editor.execute(
+                f"CREATE INDEX {quote(index)} ON {quote(table)} ((UPPER({quote(column)}::text)) text_pattern_ops)"
+            )
+
+    def describe(self):
+        return f"Prefix indexes (PostgreSQL) on {self.model_name}: {', '.join(self.fields)}"
+
+    @property
+    def migration_name_fragment(self):
+        return f"{self.model_name.lower()}_prefix"

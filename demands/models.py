@@ -213,6 +213,11 @@ def due_this_week_q(now=None) -> Q:
     return Q(due_at__gte=now, due_at__lt=week_end)
 
 
+def reference_of(pk: int | None) -> str:
+    """A demand's reference as people quote it, "D-00042", from its id."""
+    return f"D-{pk:05d}" if pk else "D-?"
+
+
 class Demand(VersionedModel):
     """A development demand a JV raised: routed to a department, worked to working-day deadlines.
 
@@ -423,7 +428,7 @@ class Demand(VersionedModel):
 
     @property
     def reference(self) -> str:
-        return f"D-{self.pk:05d}" if self.pk else "D-?"
+        return reference_of(self.pk)
 
     @property
     def is_open(self) -> bool:

@@ -1,7 +1,9 @@
 """Pages for demands: thin views over selectors and services."""
 
 import datetime
+from operator import itemgetter
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
 from django.utils import timezone
@@ -10,7 +12,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, TemplateView, View
 
-from core.exports import FORMATS, Column, ListExport, table_response
+from accounts.models import Department
+from core.exports import FORMATS, Column, ListExport, choice_column, table_response
 from core.forms import ObjectVersionForm
 from core.paging import cursor_param
 from core.uploads import attachment_response
@@ -20,12 +23,13 @@ from core.views import (
     ScopedFilterView,
     UserFormKwargsMixin,
 )
+from ventures.models import JointVenture
 
 from . import permissions, selectors, services
 from .choices import Status
 from .filters import DemandFilter
 from .forms import CommentForm, DemandEditForm, DemandForm, DemandRouteForm, RatingForm, TransitionForm
-from .models import Demand
+from .models import Demand, reference_of
 from .workflow import ACTIONS
 
 
@@ -37,18 +41,32 @@ class DemandListView(ScopedFilterView):
     export = ListExport(
         filename="demands",
         title=_("Demands"),
+        # Up to 100,000 rows: read as dicts, the names of JVs, departments and owners once each.
+        values=(
+            "pk",
+            "title",
+            "jv_id",
+            "category",
+            "priority",
+            "status",
+            "department_id",
+            "owner_id",
+            "due_at",
+            "submitted_at",
+            "resolved_at",
+        ),
         columns=[
-            Column(_("Reference"), lambda d: d.reference),
-            Column(_("Title"), lambda d: d.title),
-            Column(_("Joint venture"), lambda d: str(d.jv)),
-            Column(_("Category"), lambda d: d.get_category_display()),
-            Column(_("Priority"), lambda d: d.get_priority_display()),
-            Column(_("Status"), lambda d: d.get_status_display()),
-            Column(_("Department"), lambda d: str(d.department) if d.department else ""),
-            Column(_("Owner"), lambda d: str(d.owner) if d.owner else ""),
-            Column(_("Deadline"), lambda d: d.due_at),
-            Column(_("Submitted on"), lambda d: d.submitted_at),
-            Column(_("Resolved"), lambda d: d.resolved_at),
+            Column(_("Reference"), lambda d: reference_of(d["pk"])),
+            Column(_("Title"), itemgetter("title")),
+            Column(_("Joint venture"), itemgetter("jv_id"), names=JointVenture),
+            choice_column(_("Category"), Demand, "category"),
+            choice_column(_("Priority"), Demand, "priority"),
+            choice_column(_("Status"), Demand, "status"),
+            Column(_("Department"), itemgetter("department_id"), names=Department),
+            Column(_("Owner"), itemgetter("owner_id"), names=get_user_model()),
+            Column(_("Deadline"), itemgetter("due_at")),
+            Column(_("Submitted on"), itemgetter("submitted_at")),
+            Column(_("Resolved"), itemgetter("resolved_at")),
         ],
     )
 

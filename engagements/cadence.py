@@ -79,19 +79,27 @@ class Standing:
 def standing(
     jv: JointVenture, today: datetime.date | None = None, target_days: dict | None = None
 ) -> Standing:
-    """One JV's standing (two queries: its last contact and the targets)."""
+    """One JV's standing: one query for its last contact and its tier's target (none when the JV
+    comes annotated with ``last_contact`` and the targets are given)."""
     today = today or timezone.localdate()
-    last = (
-        getattr(jv, "last_contact", None)
-        if hasattr(jv, "last_contact")
-        else (
-            with_last_contact(JointVenture.objects.filter(pk=jv.pk), today)
+    if hasattr(jv, "last_contact") or target_days is not None:
+        last = (
+            jv.last_contact
+            if hasattr(jv, "last_contact")
+            else with_last_contact(JointVenture.objects.filter(pk=jv.pk), today)
             .values_list("last_contact", flat=True)
             .first()
         )
-    )
-    target_days = targets() if target_days is None else target_days
-    return Standing(jv=jv, last=last, days=days_since(last, today), target=target_days.get(jv.strategic_tier))
+        target = (targets() if target_days is None else target_days).get(jv.strategic_tier)
+    else:
+        tier_target = ContactTarget.objects.filter(tier=OuterRef("strategic_tier")).values("days")[:1]
+        last, target = (
+            with_last_contact(JointVenture.objects.filter(pk=jv.pk), today)
+            .annotate(target=Subquery(tier_target))
+            .values_list("last_contact", "target")
+            .first()
+        ) or (None, None)
+    return Standing(jv=jv, last=last, days=days_since(last, today), target=target)
 
 
 def past_target_queryset(ventures: QuerySet, today: datetime.date, target_days: dict) -> QuerySet:

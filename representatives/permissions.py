@@ -25,12 +25,29 @@ def profile_of(user):
     return cached
 
 
+def remember_profile(user, profile) -> None:
+    """Keep a representative record loaded with another query (joined in) for ``profile_of``."""
+    user._representative_profile = profile
+
+
 def holds_seat(user, jv) -> bool:
     """``user`` is a representative with an appointment in force in ``jv``."""
     from .models import Appointment
 
-    profile = profile_of(user)
-    return profile is not None and Appointment.objects.active().filter(representative=profile, jv=jv).exists()
+    if not _active(user) or not is_representative(user):
+        return False
+    # A page asks for several JVs, or for one JV several times (its panels): the user's seats in
+    # force are read once per request (the user object lives for one request), their own record
+    # joined in for ``profile_of``.
+    held = getattr(user, "_seat_jv_ids", None)
+    if held is None:
+        seats = list(
+            Appointment.objects.active().filter(representative__user=user).select_related("representative")
+        )
+        held = user._seat_jv_ids = {seat.jv_id for seat in seats}
+        if seats and getattr(user, "_representative_profile", False) is False:
+            remember_profile(user, seats[0].representative)
+    return getattr(jv, "pk", jv) in held
 
 
 def can_register_meeting(user) -> bool:

@@ -2,18 +2,20 @@
 
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Count, F, Func, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.history import history_entries
-from core.roles import can_edit_registry, sees_all_ventures
+from core.roles import can_edit_registry, is_representative, sees_all_ventures
 from ventures.models import JointVenture
 
 from . import permissions, workflow
 from .choices import (
     OPEN_INSTRUCTION_STATES,
+    OWED_REPORT_STATUSES,
     Decision,
     EvaluationStatus,
     InstructionState,
@@ -280,14 +282,22 @@ def representative_overview(queryset: QuerySet[Representative], *, today=None) -
 
 def home_representative_panel(user) -> dict | None:
     """A representative's duties: their JVs, what they owe and when, meetings ahead."""
-    profile = permissions.profile_of(user)
-    if profile is None or sees_all_ventures(user):
+    if sees_all_ventures(user) or not is_representative(user):
         return None
     today = timezone.localdate()
     now = timezone.now()
+    # The user's own record comes joined to their seats; without seats it costs its own query.
     seats = list(
-        Appointment.objects.active().visible_to(user).filter(representative=profile).select_related("jv")
+        Appointment.objects.active()
+        .visible_to(user)
+        .filter(representative__user=user)
+        .select_related("jv", "representative")
     )
+    if seats:
+        permissions.remember_profile(user, seats[0].representative)
+    profile = permissions.profile_of(user)
+    if profile is None:
+        return None
     owed = list(
         Report.objects.visible_to(user)
         .owed()
@@ -324,16 +334,30 @@ def home_hq_panel(user) -> dict | None:
     if not sees_all_ventures(user):
         return None
     queue = instruction_queue(user=user)
-    awaiting = queue.filter(instruction_state=InstructionState.AWAITING_APPROVAL)
+    # One COUNT per table: the queue and how much of it awaits leadership; the reports to review
+    # (HQ sees every report) and those overdue in appointments still in force.
+    queue_counts = queue.order_by().aggregate(
+        total=Count("pk"),
+        awaiting=Count("pk", filter=Q(instruction_state=InstructionState.AWAITING_APPROVAL)),
+    )
+    report_counts = Report.objects.visible_to(user).aggregate(
+        review=Count("pk", filter=Q(status=ReportStatus.SUBMITTED)),
+        overdue=Count(
+            "pk",
+            filter=Q(
+                status__in=OWED_REPORT_STATUSES,
+                due_date__lt=timezone.localdate(),
+                appointment__in=Appointment.objects.active(),
+            ),
+        ),
+    )
     return {
         "template": "representatives/includes/hq_panel.html",
         "instructions": list(queue[:8]),
-        "instruction_count": queue.count(),
-        "awaiting_count": awaiting.count(),
-        "review_count": Report.objects.visible_to(user).filter(status=ReportStatus.SUBMITTED).count(),
-        "overdue_reports": Report.objects.owed()
-        .filter(due_date__lt=timezone.localdate(), appointment__in=Appointment.objects.active())
-        .count(),
+        "instruction_count": queue_counts["total"],
+        "awaiting_count": queue_counts["awaiting"],
+        "review_count": report_counts["review"],
+        "overdue_reports": report_counts["overdue"],
         "now": timezone.now(),
     }
 
@@ -342,11 +366,20 @@ def venture_meetings_panel(venture, user) -> dict | None:
     """The JV page's meetings: the next ones and the last few."""
     meetings = meeting_list(user=user).filter(jv=venture)
     now = timezone.now()
+    # The next five and the last five in one query (a UNION ALL of the two), split here; SQLite
+    # cannot cut the parts of a UNION, so there it is two queries.
+    upcoming = meetings.filter(meeting_at__gt=now).order_by("meeting_at")[:5]
+    recent = meetings.filter(meeting_at__lte=now).order_by("-meeting_at")[:5]
+    if connection.features.supports_slicing_ordering_in_compound:
+        rows = list(upcoming.union(recent, all=True))
+    else:
+        rows = [*upcoming, *recent]
     return {
         "template": "representatives/includes/venture_panel.html",
-        "upcoming": list(meetings.filter(meeting_at__gt=now).order_by("meeting_at")[:5]),
-        "recent": list(meetings.filter(meeting_at__lte=now).order_by("-meeting_at")[:5]),
+        "upcoming": sorted((m for m in rows if m.meeting_at > now), key=lambda m: m.meeting_at),
+        "recent": sorted((m for m in rows if m.meeting_at <= now), key=lambda m: m.meeting_at, reverse=True),
         "venture": venture,
-        "can_register": permissions.can_register_meeting(user)
-        and (can_edit_registry(user) or permissions.holds_seat(user, venture)),
+        # The seat first: it brings the user's representative record that the other asks for.
+        "can_register": (can_edit_registry(user) or permissions.holds_seat(user, venture))
+        and permissions.can_register_meeting(user),
     }

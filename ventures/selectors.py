@@ -51,6 +51,7 @@ def venture_detail_context(*, venture: JointVenture, user) -> dict:
         JointVenture.history.filter(id=venture.pk),
         Shareholding.history.filter(jv_id=venture.pk),
         AnnualIndicators.history.filter(jv_id=venture.pk),
+        known=[venture, venture.department, venture.liaison, *(s.party for s in shareholdings)],
     )
     chart = {
         "years": [i.year for i in indicators],
@@ -104,21 +105,22 @@ def portfolio_summary(*, user) -> dict:
     """Figures for the home page over the JVs the user may see."""
     ventures = JointVenture.objects.visible_to(user)
     by_status = dict(ventures.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
-    latest_year = (
+    # The latest year and its totals in one query: the sums grouped by year, the newest group.
+    latest = (
         AnnualIndicators.objects.filter(jv__in=ventures.values("pk"))
-        .order_by("-year")
-        .values_list("year", flat=True)
-        .first()
-    )
-    totals = {}
-    if latest_year:
-        totals = AnnualIndicators.objects.filter(jv__in=ventures.values("pk"), year=latest_year).aggregate(
+        .values("year")
+        .annotate(
             revenue=Sum("revenue"),
             net_profit=Sum("net_profit"),
             tax_paid=Sum("tax_paid"),
             dividends_received=Sum("dividends_received"),
             headcount=Sum("headcount"),
         )
+        .order_by("-year")
+        .first()
+    )
+    latest_year = latest.pop("year") if latest else None
+    totals = latest if latest_year else {}
     return {
         "total": sum(by_status.values()),
         "by_status": [(label, by_status.get(value, 0), value) for value, label in VentureStatus.choices],

@@ -689,8 +689,12 @@ def build(scale: float, *, seed: int = 16) -> dict:
 
 
 def analyze() -> None:
-    """Fresh planner statistics, as autovacuum would gather after a load this size."""
+    """What autovacuum would do after a load this size: fresh planner statistics, and on
+    PostgreSQL a VACUUM too. Without it the trigram (GIN) indexes keep the bulk-loaded rows in
+    their pending list, which every search then reads through (a search for a word no report
+    holds took 22 ms on the reports' title index instead of 0.01 ms), and no page gets an
+    index-only scan (the visibility map is empty)."""
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")

@@ -1,0 +1,12 @@
+# The search's "starts with" rank on the demands' titles (core/trigram.py): PostgreSQL only.
+from django.db import migrations
+
+from core.trigram import PrefixIndexes
+
+
+class Migration(migrations.Migration):
+    dependencies = [("demands", "0007_sla_durations")]
+
+    operations = [
+        PrefixIndexes("demand", ["title"]),
+    ]
