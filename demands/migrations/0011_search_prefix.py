@@ -5,7 +5,7 @@ from core.trigram import PrefixIndexes
 
 
 class Migration(migrations.Migration):
-    dependencies = [("demands", "0007_sla_durations")]
+    dependencies = [("demands", "0010_demand_jv_no_own_index")]
 
     operations = [
         PrefixIndexes("demand", ["title"]),
