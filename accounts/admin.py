@@ -12,6 +12,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import ReadOnlyMixin
 from core.roles import Role
 
 from .models import Authenticator, Department, RecoveryCodes, User
@@ -98,22 +99,13 @@ for _model in (TOTPDevice, StaticDevice):
         admin.site.unregister(_model)
 
 
-class _DeviceAdmin(admin.ModelAdmin):
+class _DeviceAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["user_name", "confirmed_flag", "created", "last_used", "failures"]
     search_fields = ["user__username", "user__display_name", "user__email"]
     list_select_related = ["user"]
     fields = ["user_name", "confirmed_flag", "created", "last_used", "failures"]
     readonly_fields = fields
     ordering = ["user__username"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("user"), ordering="user__username")
     def user_name(self, obj):
@@ -171,7 +163,7 @@ class LockedOutFilter(admin.SimpleListFilter):
 
 
 @admin.register(AccessAttempt)
-class AccessAttemptAdmin(admin.ModelAdmin):
+class AccessAttemptAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """Failed sign-ins by username and address (django-axes), filtered by "locked out now"; the
     "unlock" action lifts a lock-out before its cool-off ends. Read-only otherwise."""
 
@@ -192,15 +184,6 @@ class AccessAttemptAdmin(admin.ModelAdmin):
         if not getattr(obj, "locked", False):
             return "-"
         return formats.localize(timezone.localtime(obj.attempt_time + cool_off()))
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_unlock_permission(self, request):
         return request.user.has_perm("axes.delete_accessattempt")
