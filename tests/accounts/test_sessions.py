@@ -108,3 +108,28 @@ def test_the_session_check_reads_the_roles_once_per_request(amy):
         assert client.get(reverse("ventures:venture_list")).status_code == 200
     group_reads = [q["sql"] for q in queries if '"auth_group"' in q["sql"] and '"name"' in q["sql"]]
     assert len(group_reads) == 1, group_reads
+
+
+def test_the_user_and_their_roles_are_one_query_and_the_session_none(amy):
+    """A page's fixed cost: the session comes from the cache (cached_db, written through to the
+    database) and the user comes joined to their groups, one row per group."""
+    amy.groups.add(Group.objects.get_or_create(name=Role.LEADERSHIP)[0])
+    client = _signed_in(amy)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("ventures:venture_list"))
+    assert response.context["user"]._portal_roles == {Role.HQ_STAFF, Role.LEADERSHIP}
+    assert not [q for q in queries if '"django_session"' in q["sql"]]
+    user_reads = [q["sql"] for q in queries if 'FROM "accounts_user"' in q["sql"]]
+    assert len(user_reads) == 1, user_reads
+    assert '"auth_group"' in user_reads[0]
+
+
+def test_a_user_without_a_role_loads_with_none_and_an_inactive_one_not_at_all(amy):
+    from accounts.backends import PortalModelBackend
+
+    nobody = f.make_user(None, username="nobody")
+    assert PortalModelBackend().get_user(nobody.pk)._portal_roles == frozenset()
+    nobody.is_active = False
+    nobody.save()
+    assert PortalModelBackend().get_user(nobody.pk) is None
+    assert PortalModelBackend().get_user(10**9) is None

@@ -272,10 +272,10 @@ def test_the_page_makes_a_fixed_number_of_queries(
     research_world(portfolio)
     many = _queries(client, "轴承")
     assert few == many
-    # 12: session, user, the user's roles; one query per kind of record (eight: JVs, shareholders,
+    # 10: the user with their roles (the session is read from the cache); one query per kind of record (eight: JVs, shareholders,
     # representatives, demands, meetings, engagements, reports, research), each its best hits plus one to know
     # whether there are more, scope and related names joined; the top bar's unread count.
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(10):
         client.get(SEARCH, {"q": "轴承"})
 
 

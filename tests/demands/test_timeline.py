@@ -151,10 +151,10 @@ def test_a_page_of_earlier_entries_costs_the_same_however_long_the_timeline(
     _add_entries(demand, hq, n)
     client = client_as(hq)
     anchor = demand.updates.order_by("-created_at", "-pk")[1]
-    # 8 queries however long the timeline: session, user, roles; the demand (its JV, department,
+    # 6 queries however long the timeline: the user with their roles; the demand (its JV, department,
     # people and SLA policy joined); the cursor's entry; the page of entries (authors joined) and
     # their attachments (one prefetch); the bell's unread count. None of slack.
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(6):
         response = client.get(_timeline_url(demand, anchor.pk), HTTP_HX_REQUEST="true")
     assert len(response.context["timeline"]) == min(PAGE, demand.updates.count() - 2)
 

@@ -776,11 +776,11 @@ def test_the_list_query_budget(n, query, hq, clerk, portfolio, client_as, django
     if "overdue" in query:
         Demand.objects.update(due_at=timezone.now() - datetime.timedelta(days=1))
     client = client_as(hq)
-    # 9 queries however many demands (30 fill more than a page), whatever the filter or sort:
-    # session, user, the user's roles; the page count; the filter form's JV, department and owner
+    # 7 queries however many demands (30 fill more than a page), whatever the filter or sort:
+    # the user with their roles (the session is read from the cache); the page count; the filter form's JV, department and owner
     # choices (one each); the page of demands (JV, department, owner and raiser joined); the bell's
     # unread count. One of slack.
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(8):
         response = client.get(_url("demand_list") + query)
     assert len(response.context["object_list"]) == min(n, 25)
 
@@ -806,7 +806,7 @@ def test_the_list_query_budget_for_a_representative(
     _many_demands(portfolio, n, owner=clerk)
     client = client_as(rep)
     # The same as HQ's.
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(8):
         response = client.get(_url("demand_list"))
     assert len(response.context["object_list"]) == n // 2
 
@@ -826,11 +826,11 @@ def test_the_detail_query_budget(n, hq, clerk, portfolio, client_as, django_asse
             attachment=check_upload(_pdf(f"file-{i}.pdf")) if i % 2 else None,
         )
     client = client_as(hq)
-    # 8 queries however long the timeline: session, user, roles; the demand (JV, liaison,
+    # 6 queries however long the timeline: the user with their roles; the demand (JV, liaison,
     # department, head, owner, raiser, rater and SLA policy joined); the timeline (authors joined)
     # and its attachments (one prefetch); the calendar's exceptions for the deadlines; the bell's
     # unread count. One of slack.
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(7):
         response = client.get(demand.get_absolute_url())
     assert len(response.context["timeline"]) == n
     assert response.content.decode().count('data-testid="timeline-entry"') == n

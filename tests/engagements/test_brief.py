@@ -146,9 +146,9 @@ def test_partner_brief_query_budget(n, portfolio, client_as, django_assert_max_n
             engagement=made["own"], actor=made["hq"], data={"jv": portfolio["own"], "text": "x"}
         )
     client = client_as(made["hq"])
-    # Session, user, roles, the bell; the party; its JVs (twice: the check and the list); the
+    # The user with their roles, the bell; the party; its JVs (twice: the check and the list); the
     # people; per JV 11 (the standing's last contact and targets, seats, holdings, indicators,
     # demands, meetings with their proposals, research, commitments, engagements).
-    with django_assert_max_num_queries(9 + 12 * (n + 1)):
+    with django_assert_max_num_queries(7 + 12 * (n + 1)):
         response = client.get(reverse("engagements:partner_brief", args=[portfolio["own_partner"].pk]))
     assert len(response.context["sections"]) == n + 1

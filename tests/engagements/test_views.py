@@ -280,10 +280,10 @@ def test_list_query_budget(n, portfolio, client_as, django_assert_max_num_querie
             topics=[made["own"].topics.get()],
         )
     client = client_as(portfolio["rep"])
-    # Session, user, roles; the filter's dropdowns (JVs, parties, leaders, topics: four); the count
+    # The user with their roles; the filter's dropdowns (JVs, parties, leaders, topics: four); the count
     # and the page; five prefetches of the page (JVs, partners, partner people, attendees, topics);
     # the bell. One of slack.
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(14):
         response = client.get(reverse("engagements:engagement_list"))
     assert response.status_code == 200
 
@@ -299,11 +299,11 @@ def test_detail_query_budget(n, portfolio, client_as, django_assert_max_num_quer
             data={"jv": portfolio["own"], "text": f"承诺 {i}", "owner": made["hq"]},
         )
     client = client_as(made["hq"])
-    # Session, user, roles, the bell; the engagement and its five prefetches; the commitments (JV,
+    # The user with their roles, the bell; the engagement and its five prefetches; the commitments (JV,
     # owner, demand joined); files; linked demands; the research link; the linkable demands (a
     # dropdown: count and list); history of the engagement and the commitments and their names.
     # Commitment rules cost nothing more per row for HQ.
-    with django_assert_max_num_queries(26):
+    with django_assert_max_num_queries(24):
         response = client.get(engagement.get_absolute_url())
     assert len(response.context["commitments"]) == n + 2
 

@@ -253,16 +253,16 @@ def test_notification_list_query_budget(n, alice, client, django_assert_max_num_
     for i in range(n):
         tell(alice, f"made:{i}", jv=jv)
     client.force_login(alice)
-    # 5 queries however many notifications (30 fills more than a page): session, user, the user's
+    # 3 queries however many notifications (30 fills more than a page): the user with their
     # roles; the unread count for the bell; the page of notifications (one row more than a page
     # says whether another follows: no count). Subjects render from the row's own parameters, so
     # no query per row. None of slack: a query per row would break it at once.
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(3):
         response = client.get(LIST)
     assert len(response.context["notifications"]) == min(n, 25)
     # An earlier page: one more, the cursor's row.
     if response.context["earlier"]:
-        with django_assert_max_num_queries(6):
+        with django_assert_max_num_queries(4):
             client.get(LIST, {"before": response.context["earlier"]})
 
 

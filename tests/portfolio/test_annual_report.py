@@ -249,10 +249,10 @@ def test_the_report_query_budget_does_not_grow_with_the_portfolio(
     year_2024, hq, hq_client, django_assert_max_num_queries
 ):
     url = reverse("portfolio:annual_report", args=[2024])
-    # Session, user, roles, the bell: 4. The year menu: 1. The totals, the JVs by status, the
+    # The user with their roles, the bell: 2. The year menu: 1. The totals, the JVs by status, the
     # lines: 3. Demands by status and the SLA: 2. Meetings by status, the votes: 2. In post, the
     # reports, the grades: 3. One of slack: 16.
-    with django_assert_max_num_queries(16) as before:
+    with django_assert_max_num_queries(14) as before:
         hq_client.get(url)
     for _n in range(3):
         venture = f.JointVentureFactory()

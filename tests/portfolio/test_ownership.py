@@ -107,9 +107,9 @@ def test_the_ownership_chart_in_chinese(portfolio, hq, client):
 
 
 def test_the_ownership_query_budget(portfolio, hq_client, django_assert_max_num_queries):
-    # Session, user, roles, the bell: 4. The two menus, the stakes with JV and party: 3. One of
+    # The user with their roles, the bell: 2. The two menus, the stakes with JV and party: 3. One of
     # slack: 8. More JVs and stakes add rows, not queries.
-    with django_assert_max_num_queries(8) as before:
+    with django_assert_max_num_queries(6) as before:
         hq_client.get(reverse("portfolio:ownership"))
     for _n in range(3):
         venture = f.JointVentureFactory()

@@ -130,12 +130,12 @@ def test_the_portfolio_query_budget_does_not_grow_with_the_portfolio(
     demo, client, django_assert_max_num_queries
 ):
     client.force_login(User.objects.get(username="leader"))
-    # Session, user, roles, the bell: 4. The JV list (its partner-country menu), its total and
+    # The user with their roles, the bell: 2. The JV list (its partner-country menu), its total and
     # three breakdowns: 5. The money by year (the figures list's year menu, the sums): 2. Five
     # demand counts, the approval, three governance counts: 9. The research year, the research
     # list's own year and its year menu, its two counts: 5. The contact targets and the JVs past
     # them: 2. The menu of scorecards: 1. One of slack: 29.
-    with django_assert_max_num_queries(29) as before:
+    with django_assert_max_num_queries(27) as before:
         client.get(reverse("portfolio:portfolio"))
     venture = f.JointVentureFactory()
     f.AnnualIndicatorsFactory(jv=venture, year=2025)
@@ -146,9 +146,9 @@ def test_the_portfolio_query_budget_does_not_grow_with_the_portfolio(
 
 def test_the_figures_list_query_budget(demo, client, django_assert_max_num_queries):
     client.force_login(User.objects.get(username="hq"))
-    # Session, user, roles, the bell; the filter's years; the page's count, its rows (JV joined),
+    # The user with their roles, the bell; the filter's years; the page's count, its rows (JV joined),
     # the totals: 8, and one of slack.
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(7):
         response = client.get(reverse("portfolio:figures"))
     assert response.context["paginator"].count > 10
 

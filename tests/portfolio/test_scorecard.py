@@ -272,10 +272,10 @@ def test_the_scorecard_query_budget_does_not_grow_with_years_or_rows(
     card, hq_client, hq, django_assert_max_num_queries
 ):
     url = reverse("portfolio:scorecard", args=[card.pk])
-    # Session, user, roles, the bell: 4. The JV, its indicators: 2. Demands raised and resolved
+    # The user with their roles, the bell: 2. The JV, its indicators: 2. Demands raised and resolved
     # by year: 2. Meetings and votes by year: 2. The reports, the research: 2. Engagements held
     # and their commitments by year: 2. One of slack: 15.
-    with django_assert_max_num_queries(15) as before:
+    with django_assert_max_num_queries(13) as before:
         hq_client.get(url)
     _indicators(card, 2021, revenue=700)
     _indicators(card, 2020, revenue=600)

@@ -858,10 +858,10 @@ def _meetings(portfolio, n):
 @pytest.mark.parametrize("n", [3, 12])
 def test_meeting_list_query_budget(n, portfolio, hq_client, django_assert_max_num_queries):
     _meetings(portfolio, n)
-    # 7 queries however many meetings: session, user, roles; the filter form's JV choices; the page
+    # 5 queries however many meetings: the user with their roles; the filter form's JV choices; the page
     # count; the page of meetings (JV and attendee joined, proposal counts annotated); the bell's
     # unread count. One of slack.
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(6):
         response = hq_client.get(reverse("representatives:meeting_list"))
     assert len(response.context["object_list"]) == n
 
@@ -879,12 +879,12 @@ def test_meeting_detail_query_budget(n, portfolio, hq, hq_client, django_assert_
             expected_version=proposal.version,
         )
         MeetingAttachment(meeting=meeting, purpose="materials").store(_checked(f"file{i}.pdf"), actor=rep)
-    # 14 queries however many proposals, files and history rows: session, user, roles; the
+    # 12 queries however many proposals, files and history rows: the user with their roles; the
     # meeting (JV, department, liaison, attendee joined); who registered it; its proposals (drafter
     # and approver joined); its files (uploader joined); the history of the meeting and of its
     # proposals; the names behind the history's foreign keys, one query per model (user, meeting,
     # JV, representative); the bell. One of slack.
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(13):
         response = hq_client.get(meeting.get_absolute_url())
     assert len(response.context["rows"]) == n
     assert len(response.context["files"]) == n
@@ -907,10 +907,10 @@ def test_report_list_query_budget(n, portfolio, hq_client, django_assert_max_num
                 quarter=i % 4 + 1,
                 due_date=datetime.date(2000 + i // 4, 12, 31),
             )
-    # 7 queries however many reports: session, user, roles; the filter form's JV choices; the page
+    # 5 queries however many reports: the user with their roles; the filter form's JV choices; the page
     # count; the page of reports (appointment, JV and representative joined); the bell. One of
     # slack.
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(6):
         response = hq_client.get(reverse("representatives:report_list"))
     assert len(response.context["object_list"]) == 2 * n
 
@@ -919,8 +919,8 @@ def test_report_list_query_budget(n, portfolio, hq_client, django_assert_max_num
 def test_instruction_queue_query_budget(n, portfolio, hq_client, django_assert_max_num_queries):
     for meeting in _meetings(portfolio, n):
         _propose(meeting, portfolio["rep"], title="Another")
-    # 6 queries however many proposals: session, user, roles; the page count; the page of
+    # 4 queries however many proposals: the user with their roles; the page count; the page of
     # proposals (meeting, JV, attendee and drafter joined); the bell. One of slack.
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(5):
         response = hq_client.get(reverse("representatives:instruction_queue"))
     assert len(response.context["proposals"]) == 2 * n

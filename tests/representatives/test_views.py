@@ -240,11 +240,11 @@ def _representatives(n):
 @pytest.mark.parametrize("n", [5, 30])
 def test_representative_list_query_budget(n, hq_client, django_assert_max_num_queries):
     _representatives(n)
-    # 7 queries however many people: session, user, roles; the JV choices of the filter form;
+    # 5 queries however many people: the user with their roles; the JV choices of the filter form;
     # the page count; the page of representatives (employer and login joined, seats counted);
     # their seats in force (one prefetch, JVs joined). One of slack.
     # +1 since the top bar's bell counts unread notifications (one COUNT per page).
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(7):
         response = hq_client.get(reverse("representatives:representative_list"))
     assert len(response.context["object_list"]) == min(n, 25)
     assert all(len(r.active_seats) == 2 for r in response.context["object_list"])
@@ -261,12 +261,12 @@ def test_representative_detail_query_budget(n, hq_client, hq, django_assert_max_
         person = services.representative_update(
             representative=person, actor=hq, data={"notes": str(i)}, expected_version=person.version
         )
-    # 11 queries however many rows: session, user, roles; the representative (employer and login
+    # 9 queries however many rows: the user with their roles; the representative (employer and login
     # joined); the appointments (JVs joined); the history of the representative and of their
     # appointments (one query each); the names behind the history's foreign keys, one query per
     # model (representative, JV, party, user). One of slack.
     # +1 since the top bar's bell counts unread notifications (one COUNT per page).
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(11):
         response = hq_client.get(reverse("representatives:representative_detail", args=[person.pk]))
     assert len(response.context["appointments"]) == n
     assert Appointment.objects.filter(representative=person).count() == n

@@ -80,14 +80,14 @@ def test_the_overview_makes_the_same_queries_for_two_jvs_or_ten(
 ):
     client = client_as(hq)
     year = timezone.localdate().year
-    # Session and user, roles, notifications badge, the filter's dropdowns (years, departments,
+    # The user with their roles, notifications badge, the filter's dropdowns (years, departments,
     # leads), the count, the page of rows with their JV, department, lead and data return, the
     # completion figures: a fixed number whatever the rows.
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(10):
         client.get(_url("research_list"))
     for _ in range(8):
         services.research_open(jv=f.JointVentureFactory(), year=year, actor=hq)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(10):
         page = client.get(_url("research_list"))
     assert len(page.context["object_list"]) == 10
 
@@ -127,7 +127,7 @@ def test_the_export_neutralises_formulas(made, hq, client_as):
 
 def test_hq_reads_everything_on_the_research_page(made, hq, client_as, django_assert_max_num_queries):
     client = client_as(hq)
-    with django_assert_max_num_queries(30):
+    with django_assert_max_num_queries(28):
         page = client.get(made["own"].get_absolute_url())
     content = page.content.decode()
     for text in INTERNAL_OWN:

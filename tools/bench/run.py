@@ -9,8 +9,9 @@ Configuration (environment): ``BENCH_DATABASE_NAME`` (default ``jvportal_bench``
 dataset the query counts are compared with is ``<name>_tiny``, the sweeps' copy
 ``<name>_sweeps``), ``BENCH_PG_URL`` (the server, default ``postgres://postgres@127.0.0.1:5432``),
 ``BENCH_BACKEND`` (``postgres`` or ``sqlite``; default PostgreSQL when the server answers),
-``BENCH_PORT`` (default 8106), ``BENCH_REDIS_URL`` (the cache, as production's ``REDIS_URL``;
-default none: local memory). The harness creates and drops these databases itself.
+``BENCH_PORT`` (default 8106), ``BENCH_REDIS_URL`` (the cache and the sessions, as production's
+``REDIS_URL``; default ``redis://127.0.0.1:6379/15`` when it answers, else none: each worker's
+memory and sessions in the database). The harness creates and drops these databases itself.
 """
 
 import argparse
@@ -190,6 +191,23 @@ def pg_available() -> bool:
         return False
 
 
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/15"
+REDIS_URL = ""  # the run's, set by main()
+
+
+def redis_url() -> str:
+    """``BENCH_REDIS_URL``, else the local server's database 15 when it answers, else none."""
+    if "BENCH_REDIS_URL" in os.environ:
+        return os.environ["BENCH_REDIS_URL"]
+    try:
+        import redis
+
+        redis.Redis.from_url(DEFAULT_REDIS_URL, socket_connect_timeout=1).ping()
+        return DEFAULT_REDIS_URL
+    except Exception:
+        return ""
+
+
 def bench_env(db: Database, **extra) -> dict:
     env = {
         **os.environ,
@@ -201,7 +219,7 @@ def bench_env(db: Database, **extra) -> dict:
         "DJANGO_STATIC_ROOT": str(VAR / "static"),
         "DJANGO_LOG_LEVEL": "WARNING",
         "DATABASE_URL": db.url,
-        "REDIS_URL": os.environ.get("BENCH_REDIS_URL", ""),
+        "REDIS_URL": REDIS_URL,
         # Commits nudge the e-mail sender through the broker: an in-process broker, no server.
         "CELERY_BROKER_URL": "memory://",
         "PORTAL_CALENDAR_SEED_ON_MIGRATE": "True",
@@ -438,6 +456,7 @@ def environment(mode_name: str, db: Database) -> dict:
         "database": db.name,
         "workers": WORKERS,
         "clients": CLIENTS,
+        "redis": bool(REDIS_URL),
         "cpus": os.cpu_count(),
         "loadavg": " ".join(f"{x:.1f}" for x in os.getloadavg()),
         "commit": commit,
@@ -458,6 +477,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--backend", choices=["postgres", "sqlite"], default=os.environ.get("BENCH_BACKEND"))
     parser.add_argument("--compare", nargs=2, metavar=("A.json", "B.json"))
     args = parser.parse_args(argv)
+    global REDIS_URL
+    REDIS_URL = redis_url()
 
     if args.compare:
         a, b = (json.loads(Path(p).read_text()) for p in args.compare)
@@ -535,13 +556,16 @@ def django_command(argv: list[str]) -> int:
         out = Path(argv[argv.index("--out") + 1])
         out.write_text(json.dumps(sweeps.run_all(), default=str))
     elif argv[0] == "session":
+        from importlib import import_module
+
+        from django.conf import settings
         from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
-        from django.contrib.sessions.backends.db import SessionStore
 
         user = get_user_model().objects.get(username=argv[1])
-        store = SessionStore()
+        # The portal's own session engine (cached with Redis) and the backend its sign-in records.
+        store = import_module(settings.SESSION_ENGINE).SessionStore()
         store[SESSION_KEY] = str(user.pk)
-        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        store[BACKEND_SESSION_KEY] = "accounts.backends.PortalModelBackend"
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()
         _second_factor(store, user)
         store.create()
