@@ -140,14 +140,16 @@ def test_under_the_bench_settings_the_baseline_is_a_signed_in_page_with_a_query_
 
 
 @pytest.mark.parametrize("who", ["hq", "admin_user"])
-def test_the_session_the_harness_writes_signs_its_user_in(who, request, client, capsys):
+def test_the_session_the_harness_writes_signs_its_user_in(who, request, db, client, capsys):
     """The fallback when the login form does not end signed in (the admin's second factor): the
     key printed by ``python -m tools.bench session <username>`` opens the portal's pages."""
     from tools.bench import run
 
     user = request.getfixturevalue(who)
     assert run.django_command(["session", user.username]) == 0
-    client.cookies[settings.SESSION_COOKIE_NAME] = capsys.readouterr().out.strip()
+    name, _, key = capsys.readouterr().out.strip().partition("=")
+    assert name == settings.SESSION_COOKIE_NAME
+    client.cookies[name] = key
     response = client.get("/")
     assert response.status_code == 200
     assert response.context["user"] == user

@@ -343,7 +343,8 @@ def sign_in(db: Database, port: int, username: str, password: str, query_log: Pa
         capture_output=True,
         text=True,
     ).stdout.strip()
-    session.cookies = {"sessionid": key}
+    name, _, key = key.partition("=")  # the cookie's name is the settings' (``__Host-`` in production)
+    session.cookies = {name: key}
     if not session.signed_in():
         raise RuntimeError(f"cannot sign {username} in, neither through the form nor with a session")
     return session
@@ -569,5 +570,5 @@ def django_command(argv: list[str]) -> int:
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()
         _second_factor(store, user)
         store.create()
-        print(store.session_key)
+        print(f"{settings.SESSION_COOKIE_NAME}={store.session_key}")
     return 0
