@@ -4,7 +4,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -12,7 +12,7 @@ from core.roles import Role, can_edit_registry
 from core.services import require, save_with_history, versioned_update
 from notifications import kinds
 from notifications.services import NotificationSpec, notify
-from notifications.sweeps import run_sweep
+from notifications.sweeps import Recheck, run_sweep
 
 from .. import notices
 from ..choices import SeatRole
@@ -94,7 +94,7 @@ def appointment_update(
 
 def _term_ending_specs(appointment: Appointment, today: datetime.date) -> list[NotificationSpec]:
     days = (appointment.term_end - today).days
-    step = min(t for t in TERM_WARNINGS if days <= t)
+    step = _term_step(appointment, today)
     recipients = {u.pk: u for u in (appointment.representative.user, appointment.jv.liaison) if u is not None}
     params = {
         "name": kinds.bilingual(appointment.representative),
@@ -117,15 +117,46 @@ def _term_ending_specs(appointment: Appointment, today: datetime.date) -> list[N
 
 
 def appointment_terms_sweep(*, today: datetime.date | None = None) -> dict[str, int]:
-    """Warn 90 and then 30 days before a term ends, when no successor is recorded; each once."""
+    """Warn 90 and then 30 days before a term ends, when no successor is recorded; each once.
+
+    Each appointment records the last warning it was given (``term_warned_for``, the term end it
+    was about, and ``term_warned_days``): only those owed a warning are read, so a run with nothing
+    to say reads no row. A term end that moves is warned of again from its first step."""
     today = today or timezone.localdate()
     successor = Appointment.objects.filter(
         jv=OuterRef("jv"), role=OuterRef("role"), start_date__gt=OuterRef("start_date")
     ).filter(start_date__gt=today)  # a successor has not started yet; a fellow director is no successor
+    # Owed a warning: none given for this term end yet, or only one of an earlier step than the
+    # step the term has now reached.
+    owed = Q(term_warned_for__isnull=True) | ~Q(term_warned_for=F("term_end"))
+    for step in sorted(TERM_WARNINGS)[:-1]:
+        owed |= Q(term_end__lte=today + datetime.timedelta(days=step), term_warned_days__gt=step)
     due = (
         Appointment.objects.active(on=today)
         .filter(term_end__gte=today, term_end__lte=today + datetime.timedelta(days=max(TERM_WARNINGS)))
+        .filter(owed)
         .exclude(Exists(successor))
         .select_related("representative__user", "jv__liaison")
     )
-    return run_sweep(due, lambda a: _term_ending_specs(a, today))
+    recheck = Recheck(
+        still_due=Appointment.objects.order_by(),
+        field="term_end",
+        then=lambda kept: _record_term_warnings(kept, today),
+    )
+    return run_sweep(due, lambda a: _term_ending_specs(a, today), recheck=recheck)
+
+
+def _term_step(appointment: Appointment, today: datetime.date) -> int:
+    """The warning step (days before the term ends) the appointment has reached today."""
+    days = (appointment.term_end - today).days
+    return min(t for t in TERM_WARNINGS if days <= t)
+
+
+def _record_term_warnings(kept: list[Appointment], today: datetime.date) -> None:
+    """Under the sweep's lock on the batch (whose term ends have not moved): each appointment's
+    warning given, one statement per step."""
+    by_step: dict[int, list[int]] = {}
+    for appointment in kept:
+        by_step.setdefault(_term_step(appointment, today), []).append(appointment.pk)
+    for step, ids in by_step.items():
+        Appointment.objects.filter(pk__in=ids).update(term_warned_for=F("term_end"), term_warned_days=step)

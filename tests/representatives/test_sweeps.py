@@ -88,10 +88,21 @@ def test_90_days_before_the_representative_and_the_liaison_are_told(seat, liaiso
 
 def test_running_again_tells_nobody_twice(seat):
     sweep(days_before(90))
-    assert sweep(days_before(90)) == {"due": 1, "created": 0}
-    # Every day until 30 days before, the same 90-day warning is already there.
+    # The appointment records the warning it was given: until 30 days before, a run reads nothing.
+    seat.refresh_from_db()
+    assert (seat.term_warned_for, seat.term_warned_days) == (TERM_END, 90)
+    assert sweep(days_before(90)) == {"due": 0, "created": 0}
     for n in (89, 60, 31):
-        assert sweep(days_before(n))["created"] == 0
+        assert sweep(days_before(n)) == {"due": 0, "created": 0}
+    assert Notification.objects.count() == 2
+
+
+def test_a_warning_recorded_but_not_sent_is_not_sent_twice(seat):
+    """Should the record be lost (a restore, the first run after the upgrade that added it), the
+    notification keys still keep every warning single."""
+    sweep(days_before(90))
+    Appointment.objects.filter(pk=seat.pk).update(term_warned_for=None, term_warned_days=None)
+    assert sweep(days_before(90)) == {"due": 1, "created": 0}
     assert Notification.objects.count() == 2
 
 
@@ -105,7 +116,7 @@ def test_30_days_before_a_second_warning(seat):
         ("rep", 90, "2026-06-30"),
     ]
     for n in (30, 29, 1, 0):
-        assert sweep(days_before(n))["created"] == 0
+        assert sweep(days_before(n)) == {"due": 0, "created": 0}
     assert Notification.objects.count() == 4
     # After the term has ended, it is no longer due.
     assert sweep(TERM_END + datetime.timedelta(days=1)) == {"due": 0, "created": 0}
@@ -217,7 +228,7 @@ def test_the_task_run_twice_then_sent_twice_emails_each_person_once(liaison):
         term_end=timezone.localdate() + datetime.timedelta(days=90),
     )
     assert appointment_terms_sweep_task() == {"due": 1, "created": 2}
-    assert appointment_terms_sweep_task() == {"due": 1, "created": 0}
+    assert appointment_terms_sweep_task() == {"due": 0, "created": 0}
     assert Notification.objects.count() == 2
 
     notifications_send_task()
@@ -241,10 +252,12 @@ def test_sweep_query_budget(due, liaison, django_assert_max_num_queries):
             start_date=datetime.date(2023, 1, 1),
             term_end=TERM_END,
         )
-    # 7 queries however many are due (one batch): the due appointments with the successor test,
-    # representative's login and liaison joined; notify_many's savepoint, existing keys,
-    # preferences, one bulk insert, release; the empty batch that ends the walk. None of slack.
-    with django_assert_max_num_queries(7):
+    # 11 queries however many are due (one batch): the due appointments with the successor test,
+    # representative's login and liaison joined; the batch's savepoint and its lock on the rows;
+    # notify_many's savepoint, existing keys, preferences, one bulk insert, release; the warning
+    # recorded (one UPDATE per step reached, here one); the release; the empty batch that ends the
+    # walk. None of slack.
+    with django_assert_max_num_queries(11):
         result = sweep(days_before(90))
     # All appointments are in one JV and role and started the same day: none succeeds another.
     # Each tells its representative and the liaison (one row per appointment for the liaison).
