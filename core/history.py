@@ -1,6 +1,7 @@
 """Turn django-simple-history rows into "who changed what, when" entries for a page."""
 
 import datetime
+import functools
 from dataclasses import dataclass, field
 from itertools import chain
 
@@ -11,6 +12,16 @@ from django.utils.translation import gettext_lazy as _
 
 ACTION_LABELS = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
 SKIPPED_FIELDS = {"id", "version", "created_at", "updated_at"}
+
+
+def _tracked(record, model_field) -> bool:
+    """Whether the historical record keeps ``model_field``."""
+    return model_field.attname in _history_columns(type(record))
+
+
+@functools.cache
+def _history_columns(history_model) -> frozenset[str]:
+    return frozenset(f.attname for f in history_model._meta.concrete_fields)
 
 
 @dataclass
@@ -98,7 +109,8 @@ def history_entries(*querysets, limit: int = 30, known=()) -> list[HistoryEntry]
     for record, prev in reversed(newest):
         changes = []
         for model_field in record.instance_type._meta.concrete_fields:
-            if model_field.name in SKIPPED_FIELDS:
+            # A field the history leaves out (``excluded_fields``: a sweep's bookkeeping) is no change.
+            if model_field.name in SKIPPED_FIELDS or not _tracked(record, model_field):
                 continue
             new = getattr(record, model_field.attname)
             old = getattr(prev, model_field.attname) if prev is not None else None
