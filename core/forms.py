@@ -1,8 +1,12 @@
 """Form building blocks: optimistic-locking version field and service data."""
 
+import html
+
 from django import forms
 from django.db import transaction
+from django.forms.models import ModelChoiceField, ModelChoiceIterator
 from django.forms.utils import flatatt
+from django.utils import translation
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -102,22 +106,49 @@ class ListSelect(forms.Select):
     """A single-choice select whose options are written in Python, not one template each.
 
     The stock widget renders a template per option (about 0.1 ms each): a list filter naming a
-    thousand JVs spent more time on its dropdown than on the page's queries. The markup is the
-    stock widget's.
+    thousand JVs spent more time on its dropdown than on the page's queries. The options of a
+    model's rows whose name is bilingual (``CHOICE_LABEL_FIELDS``, ``choice_label``) are read as
+    plain values, not a model instance each (a thousand JVs: 17 ms of a 34 ms page). The markup
+    is the stock widget's.
     """
 
     def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
+        attrs = self.build_attrs(self.attrs, attrs)
+        selected = {str(v) for v in self.format_value(value)}
         parts = []
-        for group_name, options, _index in widget["optgroups"]:
-            # A Select's options inherit no attributes: "selected" is the only one.
-            html = "".join(
-                f'<option value="{escape(o["value"])}"{" selected" if o["selected"] else ""}>'
-                f"{escape(o['label'])}</option>"
-                for o in options
+        for option_value, label in self._pairs():
+            if isinstance(label, (list, tuple)):
+                html = "".join(self._option(v, sub, selected) for v, sub in label)
+                parts.append(f'<optgroup label="{escape(option_value)}">{html}</optgroup>')
+            else:
+                parts.append(self._option(option_value, label, selected))
+        return mark_safe(f'<select name="{escape(name)}"{flatatt(attrs)}>{"".join(parts)}</select>')
+
+    @staticmethod
+    def _option(value, label, selected: set[str]) -> str:
+        value = "" if value is None else str(value)
+        # A Select's options inherit no attributes: "selected" is the only one.
+        mark = " selected" if value in selected else ""
+        return f'<option value="{html.escape(value)}"{mark}>{html.escape(str(label))}</option>'
+
+    def _pairs(self):
+        choices = self.choices
+        if isinstance(choices, ModelChoiceIterator):
+            field, model = choices.field, choices.queryset.model
+            fields = getattr(model, "CHOICE_LABEL_FIELDS", None)
+            plain = (
+                fields
+                and field.to_field_name is None
+                and type(field).label_from_instance is ModelChoiceField.label_from_instance
             )
-            parts.append(f'<optgroup label="{escape(group_name)}">{html}</optgroup>' if group_name else html)
-        return mark_safe(f'<select name="{escape(name)}"{flatatt(widget["attrs"])}>{"".join(parts)}</select>')
+            if plain:
+                if field.empty_label is not None:
+                    yield "", field.empty_label
+                english = translation.get_language() == "en"
+                for pk, *names in choices.queryset.values_list("pk", *fields):
+                    yield pk, model.choice_label(*names, english=english)
+                return
+        yield from choices
 
 
 def add_bootstrap_classes(form) -> None:

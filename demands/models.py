@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Department
-from core.models import Attachment, VersionedModel
+from core.models import Attachment, ChoiceLabelsMixin, VersionedModel
 from core.roles import sees_all_ventures
 from ventures.models import JointVenture, in_visible_ventures
 
@@ -465,7 +465,7 @@ class DemandUpdateQuerySet(models.QuerySet):
         return self.filter(visibility=Visibility.SHARED)
 
 
-class DemandUpdate(models.Model):
+class DemandUpdate(ChoiceLabelsMixin, models.Model):
     """One entry on a demand's timeline: a comment, a status change, an assignment, an escalation.
 
     Entries are never edited. ``key`` makes an entry a sweep writes (an escalation) unique, so a

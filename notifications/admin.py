@@ -23,11 +23,14 @@ class NotificationAdmin(ReadOnlyMixin, admin.ModelAdmin):
         "handovers",
         "read_at",
     ]
-    list_filter = ["email_status", "kind"]
+    # The outbox is the biggest table (200,000 rows on the bench): no date hierarchy (its years and
+    # months are a DISTINCT over every row on each view) but a date filter that needs no query,
+    # and the filtered rows counted once (not the whole table again beside them).
+    list_filter = ["email_status", "kind", "created_at"]
     search_fields = ["recipient__username", "recipient__display_name", "key", "last_error"]
     list_select_related = ["recipient"]
     readonly_fields = [f.name for f in Notification._meta.fields]
-    date_hierarchy = "created_at"
+    show_full_result_count = False
     actions = ["retry_failed"]
 
     @admin.display(description=_("subject"))

@@ -7,6 +7,8 @@ from django.db import models
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from core.models import ChoiceLabelsMixin
+
 from . import kinds
 
 
@@ -38,7 +40,7 @@ class NotificationQuerySet(models.QuerySet):
         return self.filter(email_status=EmailStatus.PENDING, next_attempt_at__lte=now or timezone.now())
 
 
-class Notification(models.Model):
+class Notification(ChoiceLabelsMixin, models.Model):
     """Something one recipient must be told. ``key`` is unique: telling the same thing twice is a no-op."""
 
     recipient = models.ForeignKey(

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from core.models import Attachment, VersionedModel
+from core.models import Attachment, ChoiceLabelsMixin, VersionedModel
 from core.roles import is_representative, sees_all_ventures
 from ventures.models import JointVenture
 
@@ -140,7 +140,7 @@ class Report(VersionedModel):
         return self.status in OWED_REPORT_STATUSES
 
 
-class ReportEntry(models.Model):
+class ReportEntry(ChoiceLabelsMixin, models.Model):
     """One step on a report's timeline: submitted, returned with comments, acknowledged, a comment."""
 
     report = models.ForeignKey(

@@ -52,3 +52,37 @@ def test_the_list_select_writes_the_stock_widgets_markup():
         assert normalise(fast.render("jv", value, attrs={"id": "id_jv"})) == normalise(
             stock.render("jv", value, attrs={"id": "id_jv"})
         ), value
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_a_dropdown_of_jvs_reads_their_names_only_and_writes_the_stock_markup(language, db):
+    """A thousand JVs in a filter: their two name columns, no model instance each, the same HTML
+    as the stock widget's, in the reader's language."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests import factories as f
+
+    f.JointVentureFactory(name="甲公司", name_en="Alpha <Co>")
+    f.JointVentureFactory(name="乙公司", name_en="")
+    chosen = f.JointVentureFactory(name="丙公司", name_en="Gamma")
+
+    def field():
+        return forms.ModelChoiceField(queryset=JointVenture.objects.order_by("name"), empty_label="All")
+
+    stock, fast = field(), field()
+    fast.widget = ListSelect()
+    fast.widget.choices = fast.choices
+
+    def normalise(html):
+        return re.sub(r">\s+<", "><", str(html).strip())
+
+    with translation.override(language):
+        expected = normalise(stock.widget.render("jv", chosen.pk, attrs={"id": "id_jv"}))
+        with CaptureQueriesContext(connection) as queries:
+            written = normalise(fast.widget.render("jv", chosen.pk, attrs={"id": "id_jv"}))
+    assert written == expected
+    assert ("Alpha &lt;Co&gt;" in written) == (language == "en")
+    assert '<option value="%d" selected>' % chosen.pk in written
+    (query,) = queries.captured_queries
+    assert '"notes"' not in query["sql"] and '"name_en"' in query["sql"]  # two names, not the row
