@@ -83,6 +83,6 @@ def test_a_dropdown_of_jvs_reads_their_names_only_and_writes_the_stock_markup(la
             written = normalise(fast.widget.render("jv", chosen.pk, attrs={"id": "id_jv"}))
     assert written == expected
     assert ("Alpha &lt;Co&gt;" in written) == (language == "en")
-    assert '<option value="%d" selected>' % chosen.pk in written
+    assert f'<option value="{chosen.pk}" selected>' in written
     (query,) = queries.captured_queries
     assert '"notes"' not in query["sql"] and '"name_en"' in query["sql"]  # two names, not the row
