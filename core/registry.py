@@ -25,6 +25,10 @@ class NoMembership:
         """The appointments in force in ``jv``, with their representatives."""
         return []
 
+    def note_seats(self, user, jv, seats) -> None:
+        """Keep what ``seats`` (``seats_in(jv)``, read for the page) says of ``user``'s own seat
+        in ``jv``, for the rules that ask it later in the request."""
+
     def seats_of(self, user):
         """``user``'s own appointments in force (a queryset, for a ``Prefetch``)."""
         return None

@@ -22,11 +22,12 @@ from .models import ContactTarget, Engagement
 WATCHED_STATUSES = (VentureStatus.PREPARING, VentureStatus.OPERATING, VentureStatus.RESTRUCTURING)
 
 
-def last_contact_subquery(today: datetime.date):
-    """The day of the JV's latest held high-level engagement up to ``today`` (its last day)."""
+def last_contact_subquery(today: datetime.date, jv=None):
+    """The day of the JV's latest held high-level engagement up to ``today`` (its last day): of the
+    outer query's JV, or of ``jv`` (an id) as a subquery of any query."""
     return Subquery(
         Engagement.objects.high_level()
-        .filter(ventures=OuterRef("pk"), starts_on__lte=today)
+        .filter(ventures=OuterRef("pk") if jv is None else jv, starts_on__lte=today)
         .annotate(contact_on=Coalesce("ends_on", "starts_on"))
         .order_by("-contact_on")
         .values("contact_on")[:1]
@@ -74,6 +75,11 @@ class Standing:
         if not self.past_target or self.days is None:
             return None
         return self.days - self.target
+
+
+def target_subquery(tier: str):
+    """The days of ``tier``'s contact target, as a subquery of any query."""
+    return Subquery(ContactTarget.objects.filter(tier=tier).values("days")[:1])
 
 
 def standing(

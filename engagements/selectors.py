@@ -183,26 +183,42 @@ def calendar_month(*, user, month: datetime.date, today=None) -> dict:
 # --- The contact cadence and the panels ------------------------------------------------------------
 
 
-def venture_timeline(*, user, venture, limit: int = 10) -> list[Engagement]:
+def venture_timeline(
+    *, user, venture, limit: int = 10, standing_on: datetime.date | None = None
+) -> list[Engagement]:
+    """The JV's latest engagements, attendees prefetched. With ``standing_on``, each row also
+    carries the JV's last high-level contact up to that day and its tier's target
+    (``jv_last_contact``, ``jv_target``): subqueries of no row, which PostgreSQL runs once."""
+    rows = Engagement.objects.visible_to(user).filter(ventures=venture)
+    if standing_on is not None:
+        rows = rows.annotate(
+            jv_last_contact=cadence.last_contact_subquery(standing_on, jv=venture.pk),
+            jv_target=cadence.target_subquery(venture.strategic_tier),
+        )
     return list(
-        Engagement.objects.visible_to(user)
-        .filter(ventures=venture)
-        .prefetch_related(
+        rows.prefetch_related(
             Prefetch(
                 "attendees", get_user_model().objects.order_by("display_name"), to_attr="shown_attendees"
             )
-        )
-        .order_by("-starts_on", "-pk")[:limit]
+        ).order_by("-starts_on", "-pk")[:limit]
     )
 
 
 def venture_engagement_panel(venture, user) -> dict | None:
-    """The JV page: its engagement timeline and the days since its last high-level contact."""
+    """The JV page: its engagement timeline and the days since its last high-level contact (read
+    with the timeline; on its own only when the timeline is empty)."""
+    today = timezone.localdate()
+    rows = venture_timeline(user=user, venture=venture, standing_on=today)
+    if rows:
+        venture.last_contact = rows[0].jv_last_contact
+        standing = cadence.standing(venture, today, target_days={venture.strategic_tier: rows[0].jv_target})
+    else:
+        standing = cadence.standing(venture, today)
     return {
         "template": "engagements/includes/venture_panel.html",
         "venture": venture,
-        "rows": venture_timeline(user=user, venture=venture),
-        "standing": cadence.standing(venture),
+        "rows": rows,
+        "standing": standing,
         "can_record": permissions.may_record_for(user, [venture]),
     }
 

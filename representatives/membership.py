@@ -16,6 +16,13 @@ class AppointmentMembership:
             .order_by("role", "representative__name")
         )
 
+    def note_seats(self, user, jv, seats) -> None:
+        """The appointments in force in ``jv`` (``seats_in``, read for the page) tell whether the
+        viewer holds a seat there: their panels ask ``holds_seat`` without reading it again."""
+        from .permissions import note_seats_in
+
+        note_seats_in(user, jv, seats)
+
     def seats_of(self, user):
         return Appointment.objects.active().filter(representative__user=user)
 

@@ -30,6 +30,19 @@ def remember_profile(user, profile) -> None:
     user._representative_profile = profile
 
 
+def note_seats_in(user, jv, seats) -> None:
+    """What the page read answers ``holds_seat(user, jv)``: ``seats`` are the appointments in force
+    in ``jv`` with their representatives (the JV page's list of them)."""
+    if not _active(user) or getattr(user, "_seat_jv_ids", None) is not None:
+        return
+    mine = [seat for seat in seats if seat.representative.user_id == user.pk]
+    answers = getattr(user, "_seat_answers", None) or {}
+    answers[getattr(jv, "pk", jv)] = bool(mine)
+    user._seat_answers = answers
+    if mine and getattr(user, "_representative_profile", False) is False:
+        remember_profile(user, mine[0].representative)
+
+
 def holds_seat(user, jv) -> bool:
     """``user`` is a representative with an appointment in force in ``jv``."""
     from .models import Appointment
@@ -38,8 +51,11 @@ def holds_seat(user, jv) -> bool:
         return False
     # A page asks for several JVs, or for one JV several times (its panels): the user's seats in
     # force are read once per request (the user object lives for one request), their own record
-    # joined in for ``profile_of``.
+    # joined in for ``profile_of``; a JV whose seats the page already read is answered from them.
     held = getattr(user, "_seat_jv_ids", None)
+    answers = getattr(user, "_seat_answers", None)
+    if held is None and answers and getattr(jv, "pk", jv) in answers:
+        return answers[getattr(jv, "pk", jv)]
     if held is None:
         seats = list(
             Appointment.objects.active().filter(representative__user=user).select_related("representative")

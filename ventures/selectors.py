@@ -47,6 +47,7 @@ def venture_detail_context(*, venture: JointVenture, user) -> dict:
     indicators = list(venture.indicators.order_by("year"))
     # Seats are the representatives app's, provided through core.registry.
     appointments = list(membership().seats_in(venture))
+    membership().note_seats(user, venture, appointments)
     history = history_entries(
         JointVenture.history.filter(id=venture.pk),
         Shareholding.history.filter(jv_id=venture.pk),

@@ -1187,3 +1187,29 @@ def test_the_report_keeps_two_departments_of_the_same_name_apart(hq, portfolio, 
     f.make_demand(portfolio["other"], hq)
     rows = client_as(hq).get(_url("demand_report") + "?by=department").context["report"]["rows"]
     assert [(r.label, r.count) for r in rows] == [(twin.name_en, 1), (twin.name_en, 1)]
+
+
+def test_the_jv_panel_counts_every_demand_while_it_lists_ten_and_a_jv_without_any_shows_zeros(
+    rep, hq, portfolio, client_as
+):
+    """The figures count every demand of the JV, the list shows ten open ones."""
+    own = portfolio["own"]
+
+    def panel():
+        page = client_as(hq).get(reverse("ventures:venture_detail", args=[own.pk]))
+        [found] = [
+            p for p in page.context["panels"] if p["template"] == "demands/includes/venture_panel.html"
+        ]
+        return found
+
+    empty = panel()
+    assert empty["open_demands"] == []
+    assert (empty["stats"]["total"], empty["stats"]["open"], empty["stats"]["satisfaction"]) == (0, 0, None)
+    for i in range(12):
+        f.make_demand(own, rep, title=f"需求 {i}")
+    rejected = f.make_demand(own, rep, title="已驳回")
+    Demand.objects.filter(pk=rejected.pk).update(status=Status.REJECTED, rejection_reason="重复")
+    full = panel()
+    assert len(full["open_demands"]) == 10
+    assert "已驳回" not in [d.title for d in full["open_demands"]]
+    assert (full["stats"]["total"], full["stats"]["open"]) == (13, 12)

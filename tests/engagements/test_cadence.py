@@ -115,3 +115,32 @@ def test_the_contact_list_page_and_the_home_count(people, client_as):
     assert "home-contact-count" in home.content.decode()
     panel = next(p for p in home.context["panels"] if p["template"] == "engagements/includes/home_panel.html")
     assert panel["count"] == 1
+
+
+def test_the_jv_page_reads_the_standing_with_its_timeline_and_alone_when_it_is_empty(people):
+    """The JV page's panel takes the last contact and the target from its timeline's query; with
+    no engagement it asks for them on its own. Either way the figures are ``standing``'s."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from engagements.selectors import venture_engagement_panel
+
+    jv = f.JointVentureFactory(strategic_tier="core")
+    hq = people["hq"]
+    hq._portal_roles = frozenset({Role.HQ_STAFF})
+    empty = venture_engagement_panel(jv, hq)["standing"]
+    assert (empty.last, empty.target) == (None, cadence.standing(jv).target)
+    _contact(jv, datetime.date(2026, 1, 10), actor=hq, attendees=[people["leader"]])
+    _contact(jv, datetime.date(2026, 3, 1), actor=hq, attendees=[people["leader"]], status="planned")
+    fresh = f.JointVentureFactory._meta.model.objects.get(pk=jv.pk)
+    with CaptureQueriesContext(connection) as queries:
+        panel = venture_engagement_panel(fresh, hq)
+    alone = cadence.standing(jv)
+    assert (panel["standing"].last, panel["standing"].days, panel["standing"].target) == (
+        alone.last,
+        alone.days,
+        alone.target,
+    )
+    assert panel["standing"].last == datetime.date(2026, 1, 10)  # the planned one is no contact
+    assert len(panel["rows"]) == 2
+    assert len(queries.captured_queries) == 2  # the timeline with the standing, its attendees

@@ -309,3 +309,29 @@ def test_the_list_figures_count_seats_in_force_in_the_viewers_jvs(portfolio, hq,
     assert rows[person.pk].seat_count == 2
     assert {a.jv_id for a in rows[person.pk].active_seats} == {portfolio["own"].pk}
     assert idle.pk not in rows
+
+
+def test_the_seats_a_page_lists_answer_whether_the_viewer_holds_one_there(
+    portfolio, django_assert_num_queries
+):
+    """The JV page lists the JV's seats in force; they answer ``holds_seat`` for that JV (no query)
+    and bring the viewer's record; another JV is asked of the viewer's own seats, once."""
+    from django.contrib.auth import get_user_model
+
+    from core.registry import membership
+    from core.roles import roles_of
+    from representatives.permissions import holds_seat, profile_of
+
+    rep = get_user_model().objects.get(pk=portfolio["rep"].pk)  # a fresh object, as per request
+    other = get_user_model().objects.get(pk=portfolio["other_rep"].pk)
+    own, hidden = portfolio["own"], portfolio["other"]
+    roles_of(rep), roles_of(other)  # loaded with the user, as the auth backend does per request
+    membership().note_seats(rep, own, list(membership().seats_in(own)))
+    membership().note_seats(other, own, list(membership().seats_in(own)))
+    with django_assert_num_queries(0):
+        assert holds_seat(rep, own) is True
+        assert profile_of(rep).user_id == rep.pk
+        assert holds_seat(other, own) is False
+    with django_assert_num_queries(1):
+        assert holds_seat(other, hidden) is True
+        assert holds_seat(other, own) is False

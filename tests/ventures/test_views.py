@@ -16,6 +16,31 @@ from ventures.models import AnnualIndicators, JointVenture, Party, Shareholding
 SQLITE_UNION = int(not connection.features.supports_slicing_ordering_in_compound)
 
 
+def _engagements(venture, n):
+    """``n`` held high-level engagements of the JV, a leader attending each (the engagements
+    panel's worst case: a timeline, its attendees, the last contact)."""
+    import datetime
+
+    from core.roles import Role
+    from engagements import defaults
+    from engagements import services as engagement_services
+
+    defaults.ensure()
+    actor, leader = f.make_user(Role.HQ_STAFF), f.make_user(Role.LEADERSHIP)
+    for i in range(n):
+        engagement_services.engagement_create(
+            actor=actor,
+            data={
+                "kind": "jv_visit",
+                "status": "held",
+                "title": f"访问 {i}",
+                "starts_on": datetime.date(2026, 1, 1 + i),
+            },
+            ventures=[venture],
+            attendees=[leader],
+        )
+
+
 def _history_changes(response):
     """Each history entry as (who, action, {field label: (old, new)})."""
     return [
@@ -380,22 +405,22 @@ def test_venture_detail_query_budget(n, hq_client, hq, django_assert_max_num_que
         f.ShareholdingFactory(jv=venture, percentage=5)
         f.AnnualIndicatorsFactory(jv=venture, year=2000 + i)
         f.AppointmentFactory(jv=venture)
+    _engagements(venture, n)
     for i in range(n):
         venture = services.venture_update(
             venture=venture, actor=hq, data={"notes": f"edit {i}"}, expected_version=venture.version
         )
-    # 15 queries however many rows, counted one by one (issue 16's budget for every page; one more,
-    # 16, once the JV has engagements, see below and docs/performance.md): the user with their
+    # 15 queries however many rows, counted one by one (issue 16's budget): the user with their
     # roles (1; the session is read from the cache); the JV with its department and liaison; its
     # shareholdings (parties joined), indicators, appointments in force (representatives joined)
-    # (4); the history of the
-    # JV, its shareholdings and its indicators, one query each (3) - the names behind the
-    # history's foreign keys come from the rows already loaded (the JV, its department, liaison and
-    # partners), a query per model only for a name no longer on the page;
+    # (4); the history of the JV, its shareholdings and its indicators, one query each (3) - the
+    # names behind the history's foreign keys come from the rows already loaded (the JV, its
+    # department, liaison and partners), a query per model only for a name no longer on the page;
     # the top bar's bell (1); the demands panel: its SLA figures in one aggregate and its open
     # demands (2); the meetings panel: the next five and the last five in one UNION ALL (1); the
-    # research panel (1); the engagements panel: the timeline (its attendees one more query when
-    # there are engagements) and the last high-level contact with the tier's target (2).
+    # research panel (1); the engagements panel: the timeline with the last high-level contact and
+    # the tier's target as subqueries, and its attendees (2; without engagements the timeline and
+    # the standing on its own).
     # SQLite cannot cut the parts of a UNION: the meetings panel is two queries there.
     with django_assert_max_num_queries(15 + SQLITE_UNION):
         response = hq_client.get(reverse("ventures:venture_detail", args=[venture.pk]))
@@ -476,10 +501,11 @@ def test_venture_detail_query_budget_for_a_representative(n, db, client, django_
         f.ShareholdingFactory(jv=venture, percentage=5)
         f.AnnualIndicatorsFactory(jv=venture, year=2000 + i)
         f.AppointmentFactory(jv=venture)
+    _engagements(venture, n)
     client.force_login(f.make_representative_user(venture))
-    # HQ's 15 (above) and one: the user's seats in force with their own record joined, read once
-    # for every panel that asks whether they hold a seat here (meetings, engagements).
-    with django_assert_max_num_queries(16 + SQLITE_UNION):
+    # HQ's 15 (above): whether they hold a seat here (the meetings and engagements panels ask) and
+    # their own record come from the JV's appointments the page lists (membership().note_seats).
+    with django_assert_max_num_queries(15 + SQLITE_UNION):
         response = client.get(reverse("ventures:venture_detail", args=[venture.pk]))
     assert len(response.context["shareholdings"]) == n
 
