@@ -111,7 +111,7 @@ def _fixed(counts: list[int]) -> bool:
     return len(set(steady)) == 1 and 0 <= counts[0] - steady[0] <= ONCE_PER_RUN
 
 
-def _batch_figure(counts: list[int]) -> str:
+def batch_figure(counts: list[int]) -> str:
     steady = counts[1:] or counts
     figure = str(sorted(set(steady)))
     if len(counts) > 1 and counts[0] != steady[0]:
@@ -141,7 +141,7 @@ def sweep_verdicts(sweep: dict) -> list[Verdict]:
     elif per_batch:
         runs = [c for c in walks.values() if c] if walks else [per_batch]
         fixed = all(_fixed(counts) for counts in runs)
-        figure = " / ".join(_batch_figure(counts) for counts in runs)
+        figure = " / ".join(batch_figure(counts) for counts in runs)
         verdicts.append(Verdict(subject, "fixed statements per full batch", figure, fixed))
     else:
         # No batch walk seen: fine for a sweep with little to do, but one that makes a statement

@@ -3,7 +3,7 @@
 import json
 from pathlib import Path
 
-from .budgets import evaluate
+from .budgets import batch_figure, evaluate
 
 
 def _n(value, digits=0, unit="") -> str:
@@ -46,7 +46,7 @@ def sweep_table(result: dict) -> str:
         lines.append(
             f"{s['name']:<34} {_n(s.get('seconds'), 2):>8} {_n(s.get('due')):>8} {_n(s.get('created')):>8} "
             f"{_n(s.get('queries')):>8} {_n(s.get('batches')):>7}  "
-            + (" / ".join(str(sorted(set(c))) for c in (s.get("walks") or {}).values() if c) or "—")
+            + (" / ".join(batch_figure(c) for c in (s.get("walks") or {}).values() if c) or "—")
         )
     return "\n".join(lines)
 
