@@ -41,7 +41,7 @@ from core.workdays import (
 )
 from notifications import kinds
 from notifications.services import NotificationSpec, tell
-from notifications.sweeps import BATCH_SIZE, Recheck, run_sweep
+from notifications.sweeps import BATCH_SIZE, Recheck, SweepMemo, run_sweep
 from ventures.models import JointVenture
 
 from . import notices, permissions
@@ -637,9 +637,6 @@ def _by_value(values: dict, output_field, default=None) -> Case:
     return case
 
 
-_URL_PK = 987654321987
-
-
 class _DeadlineSweep:
     """Warnings before each running deadline; past it, one escalation rung per interval.
 
@@ -659,9 +656,7 @@ class _DeadlineSweep:
         self.reached: dict[int, int] = {}
         self.next_alert: dict[int, datetime.datetime | None] = {}
         self.calendar: WorkingCalendar | None = None
-        self.labels: dict[tuple, dict[str, str]] = {}
-        # The detail page's address, resolved once (``reverse`` per demand was a tenth of a run).
-        self.url = Demand(pk=_URL_PK).get_absolute_url()
+        self.memo = SweepMemo()
 
     def specs(self, demand: Demand) -> list[NotificationSpec]:
         specs, reached, next_alert = self._work_out(demand)
@@ -674,7 +669,7 @@ class _DeadlineSweep:
         the top of the ladder)."""
         phase = demand.phase
         due_key = demand.due_at.isoformat()
-        url = self.url.replace(str(_URL_PK), str(demand.pk))
+        url = self.memo.url(Demand, demand.pk)
         params = _params(
             demand,
             phase=self._in_each_language(("phase", phase), PHASE_VERB[phase]),
@@ -717,11 +712,8 @@ class _DeadlineSweep:
         return specs, reached, next_alert
 
     def _in_each_language(self, key: tuple, label) -> dict[str, str]:
-        """A phase's or rung's label in each language, rendered once per sweep (activating each
-        language for every demand was a fifth of a sweep's time)."""
-        if key not in self.labels:
-            self.labels[key] = kinds.in_each_language(label)
-        return self.labels[key]
+        """A phase's or rung's label in each language, rendered once per sweep."""
+        return self.memo.in_each_language(key, label)
 
     def _calendar_for(self, demand: Demand, interval: int) -> WorkingCalendar:
         """One calendar for the whole sweep (two years back, one ahead); rebuilt only for a

@@ -12,7 +12,7 @@ from core.roles import Role, can_edit_registry
 from core.services import require, save_with_history, versioned_update
 from notifications import kinds
 from notifications.services import NotificationSpec, notify
-from notifications.sweeps import Recheck, run_sweep
+from notifications.sweeps import Recheck, SweepMemo, run_sweep
 
 from .. import notices
 from ..choices import SeatRole
@@ -92,24 +92,27 @@ def appointment_update(
         )
 
 
-def _term_ending_specs(appointment: Appointment, today: datetime.date) -> list[NotificationSpec]:
+def _term_ending_specs(
+    appointment: Appointment, today: datetime.date, memo: SweepMemo
+) -> list[NotificationSpec]:
     days = (appointment.term_end - today).days
     step = _term_step(appointment, today)
     recipients = {u.pk: u for u in (appointment.representative.user, appointment.jv.liaison) if u is not None}
     params = {
         "name": kinds.bilingual(appointment.representative),
-        "role": kinds.in_each_language(SeatRole(appointment.role).label),
+        "role": memo.in_each_language(appointment.role, SeatRole(appointment.role).label),
         "jv": kinds.bilingual(appointment.jv),
         "term_end": appointment.term_end.isoformat(),
         "days": days,
     }
+    url = memo.url(type(appointment.jv), appointment.jv_id)
     return [
         NotificationSpec(
             recipient=user,
             kind=notices.TERM_ENDING.code,
             key=f"term-ending:{appointment.pk}:{appointment.term_end.isoformat()}:{step}:{user.pk}",
             params=params,
-            url=appointment.jv.get_absolute_url(),
+            url=url,
             target=appointment,
         )
         for user in recipients.values()
@@ -143,7 +146,8 @@ def appointment_terms_sweep(*, today: datetime.date | None = None) -> dict[str, 
         field="term_end",
         then=lambda kept: _record_term_warnings(kept, today),
     )
-    return run_sweep(due, lambda a: _term_ending_specs(a, today), recheck=recheck)
+    memo = SweepMemo()
+    return run_sweep(due, lambda a: _term_ending_specs(a, today, memo), recheck=recheck)
 
 
 def _term_step(appointment: Appointment, today: datetime.date) -> int:

@@ -125,7 +125,8 @@ def test_sweep_over_100000_due_items(transactional_db, nudges):
     setup = time.perf_counter() - started
 
     def is_batch_query(sql: str) -> bool:
-        return sql.startswith('SELECT "representatives_appointment"."id"')
+        # The batch's read, not its lock (the re-check reads the same rows FOR UPDATE).
+        return sql.startswith('SELECT "representatives_appointment"."id"') and "FOR UPDATE" not in sql
 
     first = QueryLog()
     with connection.execute_wrapper(first):
