@@ -529,3 +529,23 @@ def test_the_notification_changelist_costs_the_same_at_any_size(n, portfolio, su
         q for q in queries.captured_queries if "DATE_TRUNC" in q["sql"] or "django_date_trunc" in q["sql"]
     ]
     assert len(queries.captured_queries) <= 7
+
+
+def test_the_outbox_names_its_kinds_in_the_readers_language_and_filters_by_them(portfolio, superuser_client):
+    from django.utils import translation
+
+    notify(recipient=portfolio["rep"], kind=notices.APPOINTMENT_MADE.code, key="kind:1", params={})
+    url = _url("notifications.notification", "changelist")
+    with translation.override("zh-hans"):
+        label = str(notices.APPOINTMENT_MADE.label)
+    response = superuser_client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    content = response.content.decode()
+    assert label in content
+    assert notices.APPOINTMENT_MADE.code not in content.replace(
+        f"kind__exact={notices.APPOINTMENT_MADE.code}", ""
+    )
+    filtered = superuser_client.get(url, {"kind__exact": notices.APPOINTMENT_MADE.code})
+    assert [n.key for n in filtered.context["cl"].result_list] == ["kind:1"]
+    assert (
+        superuser_client.get(url, {"kind__exact": "demands.assigned"}).context["cl"].result_list.count() == 0
+    )
