@@ -87,6 +87,11 @@ def _deliveries(specs: list[NotificationSpec]) -> dict[tuple[int, str], str]:
     return {(p.user_id, p.kind): p.delivery for p in rows}
 
 
+# The recipient's fields notify_many reads (beyond the id): a sweep that loads its recipients with
+# ``only()`` names these.
+RECIPIENT_FIELDS = ("email", "is_active")
+
+
 def _initial_status(recipient, delivery: str) -> str:
     if delivery == Delivery.PORTAL or not recipient.email or not recipient.is_active:
         return EmailStatus.SKIPPED

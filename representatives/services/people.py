@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from core.roles import Role, can_edit_registry
 from core.services import require, save_with_history, versioned_update
 from notifications import kinds
-from notifications.services import NotificationSpec, notify
+from notifications.services import RECIPIENT_FIELDS, NotificationSpec, notify
 from notifications.sweeps import Recheck, SweepMemo, run_sweep
 
 from .. import notices
@@ -140,6 +140,21 @@ def appointment_terms_sweep(*, today: datetime.date | None = None) -> dict[str, 
         .filter(owed)
         .exclude(Exists(successor))
         .select_related("representative__user", "jv__liaison")
+        # What the warning needs, no more: five rows a due appointment, each a model instance
+        # (their full rows, dates and all, were half of a run).
+        .only(
+            "role",
+            "term_end",
+            "jv__name",
+            "jv__name_en",
+            *(
+                f"{person}__{name}"
+                for person in ("representative__user", "jv__liaison")
+                for name in RECIPIENT_FIELDS
+            ),
+            "representative__name",
+            "representative__name_en",
+        )
     )
     recheck = Recheck(
         still_due=Appointment.objects.order_by(),
