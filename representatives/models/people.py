@@ -111,14 +111,17 @@ class Appointment(VersionedModel):
     )
     notes = models.CharField(_("notes"), max_length=200, blank=True)
     # The appointment-terms sweep's own record of the last warning it gave: the term end it was
-    # about and how many days before it (a warning step). A term end that moves no longer matches,
-    # so its warnings start again; a run with nothing new to say reads no row.
+    # about, how many days before it (a warning step) and when. A term end that moves no longer
+    # matches, so its warnings start again; a JV or representative saved since (a new liaison, a
+    # login linked) makes the sweep look again, so whoever is new is told; a run with nothing new
+    # to say reads no row.
     term_warned_for = models.DateField(_("term end last warned of"), null=True, blank=True, editable=False)
     term_warned_days = models.PositiveSmallIntegerField(
         _("days before it of the last warning"), null=True, blank=True, editable=False
     )
+    term_warned_at = models.DateTimeField(_("last warned at"), null=True, blank=True, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["term_warned_for", "term_warned_days"])
+    history = HistoricalRecords(excluded_fields=["term_warned_for", "term_warned_days", "term_warned_at"])
     objects = AppointmentQuerySet.as_manager()
     constraint_error_fields = {"term_end_after_start": "term_end", "end_after_start": "end_date"}
     HISTORY_LABEL_FIELDS = ("representative", "jv", "role")

@@ -130,8 +130,14 @@ def appointment_terms_sweep(*, today: datetime.date | None = None) -> dict[str, 
         jv=OuterRef("jv"), role=OuterRef("role"), start_date__gt=OuterRef("start_date")
     ).filter(start_date__gt=today)  # a successor has not started yet; a fellow director is no successor
     # Owed a warning: none given for this term end yet, or only one of an earlier step than the
-    # step the term has now reached.
-    owed = Q(term_warned_for__isnull=True) | ~Q(term_warned_for=F("term_end"))
+    # step the term has now reached, or its JV or representative saved since (a new liaison or
+    # login may not have been told; the keys keep those who were from being told twice).
+    owed = (
+        Q(term_warned_for__isnull=True)
+        | ~Q(term_warned_for=F("term_end"))
+        | Q(jv__updated_at__gt=F("term_warned_at"))
+        | Q(representative__updated_at__gt=F("term_warned_at"))
+    )
     for step in sorted(TERM_WARNINGS)[:-1]:
         owed |= Q(term_end__lte=today + datetime.timedelta(days=step), term_warned_days__gt=step)
     due = (
@@ -177,5 +183,8 @@ def _record_term_warnings(kept: list[Appointment], today: datetime.date) -> None
     by_step: dict[int, list[int]] = {}
     for appointment in kept:
         by_step.setdefault(_term_step(appointment, today), []).append(appointment.pk)
+    now = timezone.now()
     for step, ids in by_step.items():
-        Appointment.objects.filter(pk__in=ids).update(term_warned_for=F("term_end"), term_warned_days=step)
+        Appointment.objects.filter(pk__in=ids).update(
+            term_warned_for=F("term_end"), term_warned_days=step, term_warned_at=now
+        )

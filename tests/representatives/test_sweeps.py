@@ -323,3 +323,38 @@ def test_an_appointment_for_a_representative_without_a_login_tells_nobody(portfo
     assert response.status_code == 302
     assert person.appointments.count() == 1
     assert not Notification.objects.exists()
+
+
+def test_a_liaison_assigned_after_a_warning_is_told_it_on_the_next_run(seat, liaison):
+    """The record of the warning given does not silence whoever comes later: a JV saved since
+    (here, a liaison assigned) is looked at again; those told before are not told twice."""
+    from ventures import services as venture_services
+
+    jv = seat.jv
+    type(jv).objects.filter(pk=jv.pk).update(liaison=None)
+    assert sweep(days_before(80)) == {"due": 1, "created": 1}  # the representative alone
+    assert sweep(days_before(79)) == {"due": 0, "created": 0}
+    jv.refresh_from_db()
+    newcomer = f.make_user(Role.HQ_STAFF, username="newcomer")
+    venture_services.venture_update(
+        venture=jv, actor=liaison, data={"liaison": newcomer}, expected_version=jv.version
+    )
+    assert sweep(days_before(78)) == {"due": 1, "created": 1}
+    assert warnings() == [("newcomer", 78, "2026-06-30"), ("rep", 80, "2026-06-30")]
+    assert sweep(days_before(77)) == {"due": 0, "created": 0}
+
+
+def test_a_login_linked_after_the_last_warning_is_told_it(seat, liaison):
+    representative = seat.representative
+    login = representative.user
+    representative.user = None
+    representative.save(update_fields=["user"])
+    assert sweep(days_before(30)) == {"due": 1, "created": 1}  # the liaison alone
+    services.representative_update(
+        representative=representative,
+        actor=liaison,
+        data={"user": login},
+        expected_version=representative.version,
+    )
+    assert sweep(days_before(29)) == {"due": 1, "created": 1}
+    assert ("rep", 29, "2026-06-30") in warnings()
