@@ -139,6 +139,8 @@ class ListSelect(forms.Select):
             plain = (
                 fields
                 and field.to_field_name is None
+                # django-filter's "none" option (``null_label``) comes from its own iterator.
+                and getattr(field, "null_label", None) is None
                 and type(field).label_from_instance is ModelChoiceField.label_from_instance
             )
             if plain:

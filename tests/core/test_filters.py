@@ -86,3 +86,25 @@ def test_a_dropdown_of_jvs_reads_their_names_only_and_writes_the_stock_markup(la
     assert f'<option value="{chosen.pk}" selected>' in written
     (query,) = queries.captured_queries
     assert '"notes"' not in query["sql"] and '"name_en"' in query["sql"]  # two names, not the row
+
+
+def test_a_filter_with_a_none_option_keeps_it(db):
+    """django-filter's "none" choice (``null_label``) comes from its own iterator: kept."""
+    from tests import factories as f
+
+    f.JointVentureFactory(name="甲公司")
+
+    class VentureFilter(django_filters.FilterSet):
+        jv = django_filters.ModelChoiceFilter(
+            queryset=JointVenture.objects.all(), null_label="无", empty_label="All", field_name="pk"
+        )
+
+        class Meta:
+            model = JointVenture
+            fields = []
+
+    field = VentureFilter().form.fields["jv"]
+    fast = ListSelect()
+    fast.choices = field.choices
+    written = fast.render("jv", None)
+    assert '<option value="null">无</option>' in written and "All" in written
