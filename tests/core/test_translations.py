@@ -40,16 +40,34 @@ def _need_gettext():
 
 
 def test_every_string_in_the_code_has_a_chinese_translation(tmp_path, monkeypatch):
-    """Extract the strings afresh, merge into a copy of the catalogue: nothing may be missing."""
+    """Extract the strings afresh, merge into a copy of the catalogue: nothing may be missing.
+
+    makemessages writes each file's strings into the catalogue of the nearest ``locale`` directory
+    it knows, and the project's own is always among them when it runs in the project: it merged
+    into the real catalogue and left the copy as it was (the check could not fail). So it runs in
+    a mirror of the project, a link to each of its top-level entries but ``locale``, whose own
+    ``locale`` holds the copy."""
     _need_gettext()
-    target = tmp_path / "zh_Hans" / "LC_MESSAGES"
+    mirror = tmp_path / "project"
+    mirror.mkdir()
+    for entry in settings.BASE_DIR.iterdir():
+        if entry.name not in {"locale", ".git", ".venv", "node_modules", "var"}:
+            (mirror / entry.name).symlink_to(entry)
+    target = mirror / "locale" / "zh_Hans" / "LC_MESSAGES"
     target.mkdir(parents=True)
     shutil.copy(PO, target / "django.po")
-    monkeypatch.chdir(settings.BASE_DIR)
-    with override_settings(LOCALE_PATHS=[tmp_path]):
+    before = PO.read_bytes()
+    monkeypatch.chdir(mirror)
+    with override_settings(LOCALE_PATHS=[mirror / "locale"]):
         call_command(
-            "makemessages", locale=["zh_Hans"], ignore_patterns=IGNORE, verbosity=0, no_obsolete=True
+            "makemessages",
+            locale=["zh_Hans"],
+            ignore_patterns=IGNORE,
+            verbosity=0,
+            no_obsolete=True,
+            symlinks=True,
         )
+    assert PO.read_bytes() == before, "the check wrote into the project's catalogue"
     merged = polib.pofile(str(target / "django.po"))
     missing = [e.msgid for e in merged.untranslated_entries()]
     fuzzy = [e.msgid for e in merged.fuzzy_entries()]
