@@ -13,18 +13,24 @@ from django.utils.translation import gettext_lazy as _
 _CHOICE_LABELS: dict[tuple, dict] = {}
 
 
+def choice_labels(field) -> dict:
+    """``field``'s choices as {value: label} in the active language, made once per field and
+    language. Django's ``get_<field>_display`` builds this dict on every call and translates each
+    lazy label as it hashes it: three such columns on a list page of 25 rows were 6 ms of a 25 ms
+    page, and 45% of a 100,000-row export."""
+    key = (field, translation.get_language())
+    labels = _CHOICE_LABELS.get(key)
+    if labels is None:
+        labels = _CHOICE_LABELS[key] = {make_hashable(v): str(label) for v, label in field.flatchoices}
+    return labels
+
+
 class ChoiceLabelsMixin:
-    """``get_<field>_display`` from a dict made once per field and language. Django's own builds a
-    dict of the field's choices on every call and translates each lazy label as it hashes it: three
-    such columns on a list page of 25 rows were 6 ms of a 25 ms page."""
+    """``get_<field>_display`` from ``choice_labels``."""
 
     def _get_FIELD_display(self, field):
-        key = (field, translation.get_language())
-        labels = _CHOICE_LABELS.get(key)
-        if labels is None:
-            labels = _CHOICE_LABELS[key] = {make_hashable(v): str(label) for v, label in field.flatchoices}
         value = getattr(self, field.attname)
-        return labels.get(make_hashable(value), value)
+        return choice_labels(field).get(make_hashable(value), value)
 
 
 class TimeStampedModel(ChoiceLabelsMixin, models.Model):

@@ -672,7 +672,7 @@ class _DeadlineSweep:
         url = self.memo.url(Demand, demand.pk)
         params = _params(
             demand,
-            phase=self._in_each_language(("phase", phase), PHASE_VERB[phase]),
+            phase=self.memo.in_each_language(("phase", phase), PHASE_VERB[phase]),
             due=local_minute(demand.due_at),
             owner=_person(demand.owner) if demand.owner else "—",
             department=_department_params(demand.department) or "—",
@@ -707,13 +707,9 @@ class _DeadlineSweep:
                 _rung_recipients(demand, rung, self.leaders),
                 notices.ESCALATED,
                 f"demand-escalation:{demand.pk}:{phase}:{due_key}:{rung}",
-                {**params, "rung": self._in_each_language(("rung", rung), Rung(rung).label)},
+                {**params, "rung": self.memo.in_each_language(("rung", rung), Rung(rung).label)},
             )
         return specs, reached, next_alert
-
-    def _in_each_language(self, key: tuple, label) -> dict[str, str]:
-        """A phase's or rung's label in each language, rendered once per sweep."""
-        return self.memo.in_each_language(key, label)
 
     def _calendar_for(self, demand: Demand, interval: int) -> WorkingCalendar:
         """One calendar for the whole sweep (two years back, one ahead); rebuilt only for a

@@ -53,9 +53,10 @@ def holds_seat(user, jv) -> bool:
     # force are read once per request (the user object lives for one request), their own record
     # joined in for ``profile_of``; a JV whose seats the page already read is answered from them.
     held = getattr(user, "_seat_jv_ids", None)
+    jv_id = getattr(jv, "pk", jv)
     answers = getattr(user, "_seat_answers", None)
-    if held is None and answers and getattr(jv, "pk", jv) in answers:
-        return answers[getattr(jv, "pk", jv)]
+    if held is None and answers and jv_id in answers:
+        return answers[jv_id]
     if held is None:
         seats = list(
             Appointment.objects.active().filter(representative__user=user).select_related("representative")
@@ -63,7 +64,7 @@ def holds_seat(user, jv) -> bool:
         held = user._seat_jv_ids = {seat.jv_id for seat in seats}
         if seats and getattr(user, "_representative_profile", False) is False:
             remember_profile(user, seats[0].representative)
-    return getattr(jv, "pk", jv) in held
+    return jv_id in held
 
 
 def can_register_meeting(user) -> bool:
